@@ -1,0 +1,15 @@
+# Every third-party library, found once here. Each comes from a Debian package that
+# scripts/setup installs; README.md says why each one is there.
+find_package(Threads REQUIRED)
+find_package(Boost 1.81 EXACT REQUIRED COMPONENTS json url)
+find_package(OpenSSL 3 REQUIRED)
+find_package(RocksDB REQUIRED)
+find_package(fmt REQUIRED)
+find_package(spdlog REQUIRED)
+find_package(CLI11 REQUIRED)
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(TOMLPP REQUIRED IMPORTED_TARGET tomlplusplus)
+find_package(pugixml REQUIRED)
+if(STRATUS_TESTS)
+  find_package(GTest REQUIRED)
+endif()

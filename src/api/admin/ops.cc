@@ -1,0 +1,67 @@
+#include "api/admin/ops.h"
+
+#include <fmt/format.h>
+
+#include "common/version.h"
+
+namespace api::admin {
+namespace {
+
+std::string_view ReadinessName(Readiness r) {
+  switch (r) {
+    case Readiness::kStarting: return "starting";
+    case Readiness::kReady: return "ready";
+    case Readiness::kStopping: return "stopping";
+  }
+  return "unknown";
+}
+
+void Json(net::Response& res, net::http::status status, std::string body) {
+  res.msg.result(status);
+  res.msg.set(net::http::field::content_type, "application/json");
+  res.msg.body() = std::move(body);
+  res.msg.prepare_payload();
+}
+
+}  // namespace
+
+Result<Health::Request> Health::Parse(OpContext&) { return Request{}; }
+
+net::awaitable<Result<Health::Output>> Health::Execute(OpContext& ctx, Request) {
+  co_return Output{ctx.services.region};
+}
+
+void Health::Render(const Output& out, OpContext&, net::Response& res) {
+  Json(res, net::http::status::ok,
+       fmt::format("{{\"status\":\"ok\",\"region\":\"{}\",\"version\":\"{}\"}}\n", out.region,
+                   common::kVersion));
+}
+
+Result<Ready::Request> Ready::Parse(OpContext&) { return Request{}; }
+
+net::awaitable<Result<Ready::Output>> Ready::Execute(OpContext& ctx, Request) {
+  co_return Output{ctx.services.readiness.load()};
+}
+
+void Ready::Render(const Output& out, OpContext& ctx, net::Response& res) {
+  bool ready = out.state == Readiness::kReady;
+  Json(res, ready ? net::http::status::ok : net::http::status::service_unavailable,
+       fmt::format("{{\"ready\":{},\"state\":\"{}\",\"region\":\"{}\"}}\n", ready,
+                   ReadinessName(out.state), ctx.services.region));
+  if (!ready) res.msg.set(net::http::field::retry_after, "1");
+}
+
+Result<Metrics::Request> Metrics::Parse(OpContext&) { return Request{}; }
+
+net::awaitable<Result<Metrics::Output>> Metrics::Execute(OpContext& ctx, Request) {
+  co_return Output{ctx.services.metrics->RenderPrometheus()};
+}
+
+void Metrics::Render(const Output& out, OpContext&, net::Response& res) {
+  res.msg.result(net::http::status::ok);
+  res.msg.set(net::http::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
+  res.msg.body() = out.text;
+  res.msg.prepare_payload();
+}
+
+}  // namespace api::admin

@@ -1,0 +1,45 @@
+#include "api/common/error_map.h"
+
+namespace api {
+
+using common::ErrorCode;
+
+ErrorMap::ErrorMap(std::initializer_list<Entry> defaults, std::initializer_list<Override> overrides) {
+  for (const auto& e : defaults) defaults_.emplace(e.code, e.wire);
+  for (const auto& o : overrides) {
+    overrides_.emplace(std::make_pair(std::string(o.operation), o.code), o.wire);
+  }
+}
+
+WireError ErrorMap::Lookup(ErrorCode code, std::string_view operation) const {
+  if (!overrides_.empty() && !operation.empty()) {
+    auto it = overrides_.find(std::make_pair(std::string(operation), code));
+    if (it != overrides_.end()) return it->second;
+  }
+  auto it = defaults_.find(code);
+  if (it != defaults_.end()) return it->second;
+  return {net::http::status::internal_server_error, "InternalError"};
+}
+
+bool ErrorMap::Covers() const {
+  for (ErrorCode c : AllErrorCodes()) {
+    if (!defaults_.contains(c)) return false;
+  }
+  return true;
+}
+
+std::initializer_list<ErrorCode> AllErrorCodes() {
+  static constexpr std::initializer_list<ErrorCode> kAll = {
+      ErrorCode::kInvalidArgument,   ErrorCode::kNotFound,          ErrorCode::kAlreadyExists,
+      ErrorCode::kConflict,          ErrorCode::kPreconditionFailed, ErrorCode::kNotModified,
+      ErrorCode::kUnauthenticated,   ErrorCode::kInvalidAccessKey,  ErrorCode::kSignatureMismatch,
+      ErrorCode::kAuthMalformed,     ErrorCode::kRequestExpired,    ErrorCode::kClockSkew,
+      ErrorCode::kPayloadHashMismatch, ErrorCode::kPermissionDenied, ErrorCode::kThrottled,
+      ErrorCode::kTooLarge,          ErrorCode::kUnimplemented,     ErrorCode::kUnavailable,
+      ErrorCode::kTimeout,           ErrorCode::kIoError,           ErrorCode::kCorruption,
+      ErrorCode::kInternal,
+  };
+  return kAll;
+}
+
+}  // namespace api

@@ -1,0 +1,251 @@
+#include "api/common/pipeline.h"
+
+#include <boost/beast/http/field.hpp>
+#include <fmt/chrono.h>
+#include <fmt/format.h>
+
+#include "auth/sigv4.h"
+#include "common/ids.h"
+#include "common/log.h"
+
+namespace api {
+namespace {
+
+using common::ErrorCode;
+namespace http = net::http;
+
+// The path part of a request-target: never log or echo the query (presigned
+// URLs carry signatures and credentials there).
+std::string_view PathOf(std::string_view target) {
+  auto q = target.find('?');
+  return q == std::string_view::npos ? target : target.substr(0, q);
+}
+
+std::string HttpDate(std::chrono::system_clock::time_point t) {
+  return fmt::format("{:%a, %d %b %Y %H:%M:%S} GMT", fmt::gmtime(std::chrono::system_clock::to_time_t(t)));
+}
+
+class InFlight {
+ public:
+  explicit InFlight(common::metrics::Gauge& g) : g_(g) { g_.Add(1); }
+  ~InFlight() { g_.Add(-1); }
+  InFlight(const InFlight&) = delete;
+  InFlight& operator=(const InFlight&) = delete;
+
+ private:
+  common::metrics::Gauge& g_;
+};
+
+}  // namespace
+
+struct Pipeline::Outcome {
+  std::string_view operation = "Unknown";
+  Status error;  // OK on success
+  std::string principal;
+};
+
+Pipeline::Pipeline(Services& services, const auth::CredentialStore& credentials,
+                   std::vector<const Protocol*> protocols, PipelineOptions options)
+    : services_(services),
+      credentials_(credentials),
+      protocols_(std::move(protocols)),
+      options_(std::move(options)),
+      in_flight_(services.metrics->GetGauge("stratus_requests_in_flight",
+                                            "Requests being served now.",
+                                            {{"listener", options_.listener}})) {}
+
+net::awaitable<net::Response> Pipeline::Handle(net::Exchange& exchange) {
+  InFlight in_flight(in_flight_);
+  const auto start = std::chrono::steady_clock::now();
+  const std::string request_id = common::NewRequestId();
+  const Protocol* protocol = nullptr;
+  for (const Protocol* p : protocols_) {
+    if (p->Claims(exchange.header())) {
+      protocol = p;
+      break;
+    }
+  }
+  Outcome outcome;
+  net::Response response;
+  if (protocol == nullptr) {
+    outcome.error = Status(ErrorCode::kUnimplemented, "no protocol serves this request");
+    response = ConnectionError(http::status::not_found, "no protocol serves this request");
+  } else {
+    response = co_await Dispatch(exchange, *protocol, request_id, outcome);
+  }
+  auto& fields = response.msg;
+  fields.set("x-amz-request-id", request_id);
+  if (protocol != nullptr && protocol->name() != "rest-xml") fields.set("x-amzn-RequestId", request_id);
+  fields.set(http::field::server, "Stratus");
+  fields.set(http::field::date, HttpDate(options_.clock()));
+  Record(exchange, protocol, outcome, request_id, response, start);
+  co_return response;
+}
+
+net::awaitable<net::Response> Pipeline::Dispatch(net::Exchange& exchange, const Protocol& protocol,
+                                                 const std::string& request_id, Outcome& outcome) {
+  const auto& header = exchange.header();
+  ErrorContext ectx{request_id, PathOf(header.target()), "", header.method() == http::verb::head,
+                    &header};
+  auto fail = [&](Status st) {
+    outcome.error = st;
+    return protocol.RenderError(st, ectx);
+  };
+
+  // Route; Query finds its Action in the form body, so it reads the body first.
+  std::optional<std::string> body;
+  if (protocol.NeedsBodyToRoute(header)) {
+    auto read = co_await exchange.ReadBody(options_.max_buffered_body);
+    if (!read.ok()) co_return fail(read.status());
+    body = std::move(read).value();
+  }
+  auto routed = protocol.Route(header, body ? &*body : nullptr);
+  if (!routed.ok()) co_return fail(routed.status());
+  const RouteMatch& match = *routed;
+  const Op& op = *match.op;
+  outcome.operation = op.spec.name;
+  ectx.operation = op.spec.name;
+
+  // Buffered bodies are read before authentication: SigV4 signs their hash.
+  if (op.spec.body == BodyPolicy::kBuffered && !body) {
+    uint64_t limit = op.spec.max_body != 0 ? op.spec.max_body : options_.max_buffered_body;
+    auto read = co_await exchange.ReadBody(limit);
+    if (!read.ok()) co_return fail(read.status());
+    body = std::move(read).value();
+  }
+
+  auth::Principal principal;
+  if (!op.spec.anonymous) {
+    auto authenticated = Authenticate(exchange, protocol, body ? &*body : nullptr);
+    if (!authenticated.ok()) co_return fail(authenticated.status());
+    principal = std::move(authenticated).value();
+    outcome.principal = principal.access_key_id;
+  }
+  if (auto st = Authorize(principal, op.spec); !st.ok()) co_return fail(st);
+
+  OpContext ctx{exchange, match, request_id, services_, std::move(principal), std::move(body)};
+  auto result = co_await op.run(ctx);
+  if (!result.ok()) co_return fail(result.status());
+  net::Response response = std::move(result).value();
+  if (ectx.head) response.head = true;
+  co_return response;
+}
+
+Result<auth::Principal> Pipeline::Authenticate(const net::Exchange& exchange,
+                                               const Protocol& protocol,
+                                               const std::string* body) const {
+  const auto& header = exchange.header();
+  auth::SignableRequest req;
+  req.method = std::string(header.method_string());
+  std::string_view target = header.target();
+  auto q = target.find('?');
+  req.path = std::string(target.substr(0, q));
+  if (q != std::string_view::npos) req.query = std::string(target.substr(q + 1));
+  for (const auto& field : header) {
+    req.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
+  }
+  if (auto declared = header["x-amz-content-sha256"]; !declared.empty()) {
+    req.payload_hash = std::string(declared);
+  } else {
+    req.payload_hash = auth::Sha256Hex(body != nullptr ? *body : std::string_view());
+  }
+  if (!auth::HasSigV4(req)) {
+    return Status(ErrorCode::kUnauthenticated,
+                  "Request is missing Authentication Token (SigV4 Authorization header or "
+                  "presigned query)");
+  }
+  auth::VerifyOptions vo{services_.region, options_.clock(), std::chrono::minutes(15),
+                         protocol.s3_signing()};
+  auto verified = auth::Verify(req, credentials_, vo);
+  if (!verified.ok()) return verified.status();
+  // A declared payload hash of a buffered body is checked here; streamed
+  // bodies are checked by their operation as they arrive.
+  if (body != nullptr && !header["x-amz-content-sha256"].empty()) {
+    std::string_view declared = header["x-amz-content-sha256"];
+    if (declared != "UNSIGNED-PAYLOAD" && declared.substr(0, 10) != "STREAMING-" &&
+        declared != auth::Sha256Hex(*body)) {
+      return Status(ErrorCode::kPayloadHashMismatch,
+                    "The provided 'x-amz-content-sha256' header does not match what was computed.");
+    }
+  }
+  return std::move(verified).value().principal;
+}
+
+Status Pipeline::Authorize(const auth::Principal& principal, const OpSpec& spec) const {
+  if (spec.anonymous) return Status::Ok();
+  if (principal.anonymous) {
+    return Status(ErrorCode::kPermissionDenied, fmt::format("Anonymous access to {} is denied", spec.action));
+  }
+  // Every key in the credential store is an administrator of the account; IAM
+  // identity and resource policies are evaluated here once they exist.
+  return Status::Ok();
+}
+
+net::Response Pipeline::ConnectionError(http::status status, std::string_view reason) {
+  net::Response res;
+  res.msg.result(status);
+  res.msg.set(http::field::content_type, "text/plain; charset=utf-8");
+  res.msg.set("x-amz-request-id", common::NewRequestId());
+  res.msg.set(http::field::server, "Stratus");
+  res.msg.body() = fmt::format("{} {}: {}\n", static_cast<unsigned>(status),
+                               http::obsolete_reason(status), reason);
+  res.msg.prepare_payload();
+  return res;
+}
+
+void Pipeline::Record(const net::Exchange& exchange, const Protocol* protocol,
+                      const Outcome& outcome, const std::string& request_id,
+                      const net::Response& response, std::chrono::steady_clock::time_point start) {
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const std::string_view proto = protocol != nullptr ? protocol->name() : "none";
+  const unsigned status = response.msg.result_int();
+  auto& m = *services_.metrics;
+  m.GetCounter("stratus_requests_total", "Requests served, by operation and HTTP status.",
+               {{"listener", options_.listener},
+                {"protocol", std::string(proto)},
+                {"operation", std::string(outcome.operation)},
+                {"status", std::to_string(status)}})
+      .Inc();
+  m.GetHistogram("stratus_request_duration_seconds", "Request latency by operation.",
+                 {{"listener", options_.listener},
+                  {"protocol", std::string(proto)},
+                  {"operation", std::string(outcome.operation)}})
+      .Observe(seconds);
+  std::string_view error_code;
+  if (!outcome.error.ok()) {
+    error_code = common::ErrorCodeName(outcome.error.code());
+    m.GetCounter("stratus_request_errors_total", "Requests that failed, by operation and error.",
+                 {{"listener", options_.listener},
+                  {"protocol", std::string(proto)},
+                  {"operation", std::string(outcome.operation)},
+                  {"error", std::string(error_code)}})
+        .Inc();
+  }
+  if (options_.access_log) {
+    const auto& h = exchange.header();
+    uint64_t bytes_out = response.msg.has_content_length() && !response.head
+                             ? response.msg.payload_size().value_or(response.msg.body().size())
+                             : response.msg.body().size();
+    options_.access_log->info(
+        "{{\"time\":\"{:%Y-%m-%dT%H:%M:%S}Z\",\"region\":\"{}\",\"listener\":\"{}\","
+        "\"request_id\":\"{}\",\"remote\":\"{}\",\"method\":\"{}\",\"path\":\"{}\","
+        "\"protocol\":\"{}\",\"operation\":\"{}\",\"status\":{},\"error\":\"{}\","
+        "\"principal\":\"{}\",\"bytes_in\":{},\"bytes_out\":{},\"duration_ms\":{:.3f}}}",
+        fmt::gmtime(std::chrono::system_clock::to_time_t(options_.clock())), services_.region,
+        options_.listener, request_id, exchange.remote_address(),
+        common::log::JsonEscape(h.method_string()), common::log::JsonEscape(PathOf(h.target())),
+        proto, outcome.operation, status, error_code, common::log::JsonEscape(outcome.principal),
+        exchange.body_bytes_read(), bytes_out, seconds * 1000);
+  }
+  // Only what an operator must act on is an error; client mistakes and
+  // disconnects are in the access log and the metrics.
+  if (!outcome.error.ok() && (outcome.error.code() == ErrorCode::kInternal ||
+                              outcome.error.code() == ErrorCode::kCorruption)) {
+    common::log::Get("api")->error("request_id={} region={} operation={} error=\"{}\"", request_id,
+                                   services_.region, outcome.operation,
+                                   outcome.error.ToString());
+  }
+}
+
+}  // namespace api

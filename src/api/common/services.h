@@ -1,0 +1,26 @@
+#pragma once
+
+// Services: what one region offers its operations. The composition root
+// (server/) fills it in; operations reach the domain layer only through here.
+
+#include <atomic>
+#include <string>
+
+#include "common/metrics.h"
+
+namespace api {
+
+enum class Readiness { kStarting, kReady, kStopping };
+
+struct Services {
+  std::string region;
+  common::metrics::Registry* metrics = nullptr;
+  // Updated by the region's lifecycle; read by /_stratus/ready.
+  std::atomic<Readiness> readiness{Readiness::kStarting};
+  // Facts shown by /_stratus/health.
+  std::string data_dir;
+  uint64_t boot_count = 0;
+  std::string created_at;  // when this region's data directory was initialised
+};
+
+}  // namespace api

@@ -1,0 +1,54 @@
+#include "api/json/errors.h"
+
+#include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
+
+namespace api::json {
+
+using common::ErrorCode;
+using net::http::status;
+
+const ErrorMap& JsonErrorMap() {
+  static const ErrorMap kMap({
+      {ErrorCode::kInvalidArgument, {status::bad_request, "ValidationException"}},
+      {ErrorCode::kNotFound, {status::bad_request, "ResourceNotFoundException"}},
+      {ErrorCode::kAlreadyExists, {status::bad_request, "ResourceInUseException"}},
+      {ErrorCode::kConflict, {status::bad_request, "ResourceInUseException"}},
+      {ErrorCode::kPreconditionFailed, {status::bad_request, "ConditionalCheckFailedException"}},
+      {ErrorCode::kNotModified, {status::bad_request, "ValidationException"}},
+      {ErrorCode::kUnauthenticated, {status::bad_request, "MissingAuthenticationTokenException"}},
+      {ErrorCode::kInvalidAccessKey, {status::bad_request, "UnrecognizedClientException"}},
+      {ErrorCode::kSignatureMismatch, {status::bad_request, "InvalidSignatureException"}},
+      {ErrorCode::kAuthMalformed, {status::bad_request, "IncompleteSignatureException"}},
+      {ErrorCode::kRequestExpired, {status::bad_request, "ExpiredTokenException"}},
+      {ErrorCode::kClockSkew, {status::bad_request, "InvalidSignatureException"}},
+      {ErrorCode::kPayloadHashMismatch, {status::bad_request, "InvalidSignatureException"}},
+      {ErrorCode::kPermissionDenied, {status::bad_request, "AccessDeniedException"}},
+      {ErrorCode::kThrottled, {status::bad_request, "ThrottlingException"}},
+      {ErrorCode::kTooLarge, {status::payload_too_large, "RequestEntityTooLargeException"}},
+      {ErrorCode::kUnimplemented, {status::bad_request, "UnknownOperationException"}},
+      {ErrorCode::kUnavailable, {status::service_unavailable, "ServiceUnavailableException"}},
+      {ErrorCode::kTimeout, {status::bad_request, "RequestTimeoutException"}},
+      {ErrorCode::kIoError, {status::internal_server_error, "InternalServerError"}},
+      {ErrorCode::kCorruption, {status::internal_server_error, "InternalServerError"}},
+      {ErrorCode::kInternal, {status::internal_server_error, "InternalServerError"}},
+  });
+  return kMap;
+}
+
+net::Response RenderJsonError(const Status& st, const ErrorContext& ctx,
+                              std::string_view error_namespace, std::string_view content_type) {
+  WireError wire = JsonErrorMap().Lookup(st.code(), ctx.operation);
+  net::Response res;
+  res.msg.result(wire.status);
+  res.msg.set(net::http::field::content_type, content_type);
+  res.msg.set("x-amzn-ErrorType", wire.code);
+  boost::json::object body;
+  body["__type"] = std::string(error_namespace) + std::string(wire.code);
+  body["message"] = st.message();
+  res.msg.body() = boost::json::serialize(body);
+  res.msg.prepare_payload();
+  return res;
+}
+
+}  // namespace api::json

@@ -1,0 +1,69 @@
+#include "api/rest_xml/errors.h"
+
+#include <fmt/format.h>
+
+namespace api::rest_xml {
+
+using common::ErrorCode;
+using net::http::status;
+
+const ErrorMap& S3ErrorMap() {
+  static const ErrorMap kMap({
+      {ErrorCode::kInvalidArgument, {status::bad_request, "InvalidArgument"}},
+      {ErrorCode::kNotFound, {status::not_found, "NoSuchKey"}},
+      {ErrorCode::kAlreadyExists, {status::conflict, "BucketAlreadyOwnedByYou"}},
+      {ErrorCode::kConflict, {status::conflict, "OperationAborted"}},
+      {ErrorCode::kPreconditionFailed, {status::precondition_failed, "PreconditionFailed"}},
+      {ErrorCode::kNotModified, {status::not_modified, "NotModified"}},
+      {ErrorCode::kUnauthenticated, {status::forbidden, "AccessDenied"}},
+      {ErrorCode::kInvalidAccessKey, {status::forbidden, "InvalidAccessKeyId"}},
+      {ErrorCode::kSignatureMismatch, {status::forbidden, "SignatureDoesNotMatch"}},
+      {ErrorCode::kAuthMalformed, {status::bad_request, "AuthorizationHeaderMalformed"}},
+      {ErrorCode::kRequestExpired, {status::forbidden, "AccessDenied"}},
+      {ErrorCode::kClockSkew, {status::forbidden, "RequestTimeTooSkewed"}},
+      {ErrorCode::kPayloadHashMismatch, {status::bad_request, "XAmzContentSHA256Mismatch"}},
+      {ErrorCode::kPermissionDenied, {status::forbidden, "AccessDenied"}},
+      {ErrorCode::kThrottled, {status::service_unavailable, "SlowDown"}},
+      {ErrorCode::kTooLarge, {status::bad_request, "EntityTooLarge"}},
+      {ErrorCode::kUnimplemented, {status::not_implemented, "NotImplemented"}},
+      {ErrorCode::kUnavailable, {status::service_unavailable, "ServiceUnavailable"}},
+      {ErrorCode::kTimeout, {status::bad_request, "RequestTimeout"}},
+      {ErrorCode::kIoError, {status::internal_server_error, "InternalError"}},
+      {ErrorCode::kCorruption, {status::internal_server_error, "InternalError"}},
+      {ErrorCode::kInternal, {status::internal_server_error, "InternalError"}},
+  });
+  return kMap;
+}
+
+std::string XmlEscape(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (char c : s) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&apos;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+net::Response RenderS3Error(const Status& st, const ErrorContext& ctx) {
+  WireError wire = S3ErrorMap().Lookup(st.code(), ctx.operation);
+  net::Response res;
+  res.msg.result(wire.status);
+  res.msg.set(net::http::field::content_type, "application/xml");
+  if (!ctx.head) {
+    res.msg.body() = fmt::format(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>{}</Code><Message>{}</Message>"
+        "<Resource>{}</Resource><RequestId>{}</RequestId></Error>",
+        wire.code, XmlEscape(st.message()), XmlEscape(ctx.resource), ctx.request_id);
+  }
+  res.msg.prepare_payload();
+  return res;
+}
+
+}  // namespace api::rest_xml

@@ -1,0 +1,659 @@
+#include "common/config.h"
+
+// The configuration file, TOML (https://toml.io/en/v1.0.0). Every table and key
+// below is optional unless marked "required"; any key not listed here is an
+// error, so a typo fails at start-up instead of being silently ignored.
+//
+//   [server]
+//   data_dir = "data"            # data root; relative to the current working
+//                                # directory; the --data flag overrides it
+//   log_level = "info"           # trace | debug | info | warn | error | off
+//   access_log = "access.log"    # per region, relative to the region's data dir;
+//                                # "-" = stdout; "off" = none
+//   threads = 0                  # I/O threads, 0..1024; 0 = one per core
+//
+//   [limits]                     # defaults in LimitsConfig (config.h)
+//   max_connections = 4096       # per listener, >= 1
+//   max_header_bytes = 16384     # request line + headers, >= 1024
+//   max_buffered_body_bytes = 16777216   # >= 1
+//   idle_timeout_seconds = 60    # >= 1
+//   request_timeout_seconds = 300        # >= 1
+//   shutdown_grace_seconds = 10  # >= 0; 0 = cancel in-flight work at once
+//
+//   [tls]                        # optional; if present both keys are required
+//   cert_file = "cert.pem"       # PEM chain; relative to the config file's directory
+//   key_file = "key.pem"         # PEM private key; likewise
+//
+//   [admin]                      # required
+//   access_key_id = "AKIA..."    # required; 16..128 characters from A-Z and 0-9
+//   secret_access_key = "..."    # optional: generated at first start when absent;
+//                                # >= 16 printable ASCII characters, no spaces
+//
+//   [[regions]]                  # required, at least one
+//   name = "ap-south-1"          # required; lowercase words and a number joined by
+//                                # dashes: ^[a-z]{2}(-[a-z]+)+-[0-9]+$
+//   endpoint = "127.0.0.1:4566"  # required; AWS protocol endpoint, "host:port",
+//                                # "[::1]:4566" for IPv6; port 0..65535 (0 = any)
+//   app_endpoint = "127.0.0.1:8080"      # required; application API, likewise
+//   data_dir = "ap-south-1"      # optional; default = name; relative to the data root
+//
+// Cross-checks: region names are unique; region data dirs are unique; no two
+// listen addresses (endpoint or app_endpoint of any region) are equal, where a
+// wildcard host ("0.0.0.0", "::") equals every host on the same port and port 0
+// never collides.
+//
+// Resolution: the data root is data_root_override, else [server].data_dir, else
+// "data", made absolute against the current directory. A region's data_dir is
+// used as is when absolute, else <data root>/<data_dir or name>. TLS files are
+// resolved against the config file's directory (the current directory for
+// ParseConfig). All resulting paths are absolute and lexically normal.
+//
+// Errors: kInvalidArgument, one per load (the first found, sections in the order
+// above), worded "<source>:<line>:<column>: <key path>: <problem>", e.g.
+//   stratus.toml:14:12: regions[1].endpoint: expected "host:port", got "localhost"
+// Key paths index arrays from 0. The position is the offending value's, an
+// unknown key's own, or, for a missing key, the enclosing table's (1:1 for the
+// top level). TOML syntax errors are "<source>:<line>:<column>: <description>".
+// String values must not be empty. A file that cannot be read is kNotFound
+// (absent) or kIoError, naming the file. Config::source is the file for
+// LoadConfig and `source_name` for ParseConfig.
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <cstdio>
+#include <initializer_list>
+#include <limits>
+#include <system_error>
+#include <utility>
+#include <vector>
+
+#include <fmt/format.h>
+#include <toml++/toml.h>
+
+namespace common {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Assigns the value of `expr`, a Result<T>, to `lhs`, or returns its Status
+// from the enclosing function.
+#define CONFIG_CONCAT_INNER(a, b) a##b
+#define CONFIG_CONCAT(a, b) CONFIG_CONCAT_INNER(a, b)
+#define CONFIG_ASSIGN_OR_RETURN(lhs, expr)                   \
+  auto CONFIG_CONCAT(config_result_, __LINE__) = (expr);     \
+  if (!CONFIG_CONCAT(config_result_, __LINE__).ok()) {       \
+    return CONFIG_CONCAT(config_result_, __LINE__).status(); \
+  }                                                          \
+  lhs = std::move(CONFIG_CONCAT(config_result_, __LINE__)).value()
+
+constexpr int64_t kMaxThreads = 1024;
+constexpr size_t kMaxFileBytes = 16 * 1024 * 1024;
+constexpr size_t kMinAccessKeyId = 16;
+constexpr size_t kMaxAccessKeyId = 128;
+constexpr size_t kMinSecret = 16;
+constexpr std::array<std::string_view, 6> kLogLevels = {"trace", "debug", "info",
+                                                        "warn",  "error", "off"};
+
+// `s` in double quotes, with quotes, backslashes and control bytes escaped, so a
+// message stays on one line whatever the input.
+std::string Quote(std::string_view s) {
+  std::string out = "\"";
+  for (char c : s) {
+    auto u = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (u < 0x20 || u == 0x7f) {
+      out += fmt::format("\\x{:02x}", u);
+    } else {
+      out += c;
+    }
+  }
+  out += '"';
+  return out;
+}
+
+// A key as it appears in a key path: bare when TOML allows it bare, else quoted.
+std::string KeyName(std::string_view key) {
+  bool bare = !key.empty() && std::all_of(key.begin(), key.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == '-';
+  });
+  return bare ? std::string(key) : Quote(key);
+}
+
+std::string_view TypeName(toml::node_type type) {
+  switch (type) {
+    case toml::node_type::table: return "a table";
+    case toml::node_type::array: return "an array";
+    case toml::node_type::string: return "a string";
+    case toml::node_type::integer: return "an integer";
+    case toml::node_type::floating_point: return "a float";
+    case toml::node_type::boolean: return "a boolean";
+    case toml::node_type::date: return "a date";
+    case toml::node_type::time: return "a time";
+    case toml::node_type::date_time: return "a date-time";
+    case toml::node_type::none: break;
+  }
+  return "nothing";
+}
+
+// Edit distance, for "did you mean" hints on unknown keys.
+size_t Distance(std::string_view a, std::string_view b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diagonal = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+// "<source>:<line>:<column>"; positions of nodes built without a source
+// (never the case for parsed ones) read as 1:1.
+std::string Where(std::string_view source, const toml::source_position& pos) {
+  return fmt::format("{}:{}:{}", source, std::max<toml::source_index>(pos.line, 1),
+                     std::max<toml::source_index>(pos.column, 1));
+}
+
+Status ErrorAt(std::string_view source, const toml::source_position& pos, std::string_view path,
+               std::string_view problem) {
+  return InvalidArgument(fmt::format("{}: {}: {}", Where(source, pos), path, problem));
+}
+
+// Whether `host` accepts connections for every address of its port.
+bool IsWildcard(std::string_view host) { return host == "0.0.0.0" || host == "::"; }
+
+bool SameHost(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           auto lower = [](char c) {
+             return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+           };
+           return lower(x) == lower(y);
+         });
+}
+
+// Whether two listeners would fight over one socket address.
+bool Collide(const HostPort& a, const HostPort& b) {
+  if (a.port == 0 || a.port != b.port) return false;
+  return IsWildcard(a.host) || IsWildcard(b.host) || SameHost(a.host, b.host);
+}
+
+// ^[a-z]{2}(-[a-z]+)+-[0-9]+$
+bool IsRegionName(std::string_view name) {
+  std::vector<std::string_view> parts;
+  size_t start = 0;
+  while (true) {
+    size_t dash = name.find('-', start);
+    parts.push_back(name.substr(start, dash == std::string_view::npos ? dash : dash - start));
+    if (dash == std::string_view::npos) break;
+    start = dash + 1;
+  }
+  if (parts.size() < 3) return false;
+  auto all = [](std::string_view s, auto pred) {
+    return !s.empty() && std::all_of(s.begin(), s.end(), pred);
+  };
+  auto lower = [](char c) { return c >= 'a' && c <= 'z'; };
+  auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  if (parts.front().size() != 2 || !all(parts.front(), lower)) return false;
+  for (size_t i = 1; i + 1 < parts.size(); ++i) {
+    if (!all(parts[i], lower)) return false;
+  }
+  return all(parts.back(), digit);
+}
+
+// Absolute and lexically normal, without a trailing separator.
+Result<fs::path> Normalize(const fs::path& p) {
+  std::error_code ec;
+  fs::path abs = fs::absolute(p, ec);
+  if (ec)
+    return IoError(fmt::format("cannot make {} absolute: {}", Quote(p.string()), ec.message()));
+  fs::path out = abs.lexically_normal();
+  if (!out.has_filename() && out.has_relative_path()) out = out.parent_path();
+  return out;
+}
+
+// One TOML table at `path` ("" for the document, "server", "regions[1]"). Every
+// accessor reports problems as kInvalidArgument at the offending node.
+class TableReader {
+ public:
+  TableReader(std::string_view source, const toml::table& table, std::string path)
+      : source_(source), table_(table), path_(std::move(path)) {}
+
+  std::string PathOf(std::string_view key) const {
+    return path_.empty() ? KeyName(key) : path_ + "." + KeyName(key);
+  }
+
+  const toml::node* Find(std::string_view key) const { return table_.get(key); }
+
+  // An error about the value of `key`, which must be present.
+  Status Invalid(std::string_view key, std::string_view problem) const {
+    const toml::node* node = Find(key);
+    toml::source_position pos = node != nullptr ? node->source().begin : table_.source().begin;
+    return ErrorAt(source_, pos, PathOf(key), problem);
+  }
+
+  // An error about `key` being absent: at the table itself.
+  Status Missing(std::string_view key, std::string_view what) const {
+    return ErrorAt(source_, table_.source().begin, PathOf(key),
+                   fmt::format("missing required {}", what));
+  }
+
+  // Rejects the first key (in file order) that is not in `known`.
+  Status RejectUnknownKeys(std::initializer_list<std::string_view> known) const {
+    const toml::key* first = nullptr;
+    for (auto&& [key, value] : table_) {
+      if (std::find(known.begin(), known.end(), key.str()) != known.end()) continue;
+      auto before = [](const toml::source_position& a, const toml::source_position& b) {
+        return a.line != b.line ? a.line < b.line : a.column < b.column;
+      };
+      if (first == nullptr || before(key.source().begin, first->source().begin)) first = &key;
+    }
+    if (first == nullptr) return Status::Ok();
+    std::string problem = "unknown key";
+    for (std::string_view candidate : known) {
+      if (Distance(first->str(), candidate) <= 2) {
+        problem += fmt::format(" (did you mean {}?)", Quote(candidate));
+        break;
+      }
+    }
+    return ErrorAt(source_, first->source().begin, PathOf(first->str()), problem);
+  }
+
+  // The sub-table `key`, or nullptr when absent.
+  Result<const toml::table*> Table(std::string_view key) const {
+    const toml::node* node = Find(key);
+    if (node == nullptr) return static_cast<const toml::table*>(nullptr);
+    if (!node->is_table()) return TypeError(key, *node, "a table");
+    return node->as_table();
+  }
+
+  // The array `key`, or nullptr when absent.
+  Result<const toml::array*> Array(std::string_view key, std::string_view expected) const {
+    const toml::node* node = Find(key);
+    if (node == nullptr) return static_cast<const toml::array*>(nullptr);
+    if (!node->is_array()) return TypeError(key, *node, expected);
+    return node->as_array();
+  }
+
+  // A non-empty string, or nullopt when absent.
+  Result<std::optional<std::string>> OptionalString(std::string_view key) const {
+    const toml::node* node = Find(key);
+    if (node == nullptr) return std::optional<std::string>();
+    if (!node->is_string()) return TypeError(key, *node, "a string");
+    const std::string& value = node->as_string()->get();
+    if (value.empty()) return Invalid(key, "must not be empty");
+    return std::optional<std::string>(value);
+  }
+
+  Result<std::string> String(std::string_view key, std::string fallback) const {
+    CONFIG_ASSIGN_OR_RETURN(std::optional<std::string> value, OptionalString(key));
+    return value.has_value() ? std::move(*value) : std::move(fallback);
+  }
+
+  Result<std::string> RequiredString(std::string_view key) const {
+    CONFIG_ASSIGN_OR_RETURN(std::optional<std::string> value, OptionalString(key));
+    if (!value.has_value()) return Missing(key, "key");
+    return std::move(*value);
+  }
+
+  // An integer in [min, max], or `fallback` when absent.
+  template <typename T>
+  Result<T> Integer(std::string_view key, T fallback, int64_t min,
+                    int64_t max = static_cast<int64_t>(
+                        std::min<uint64_t>(std::numeric_limits<T>::max(),
+                                           std::numeric_limits<int64_t>::max()))) const {
+    const toml::node* node = Find(key);
+    if (node == nullptr) return fallback;
+    if (!node->is_integer()) return TypeError(key, *node, "an integer");
+    int64_t value = node->as_integer()->get();
+    if (value < min) return Invalid(key, fmt::format("must be at least {}, got {}", min, value));
+    if (value > max) return Invalid(key, fmt::format("must be at most {}, got {}", max, value));
+    return static_cast<T>(value);
+  }
+
+  toml::source_position begin() const { return table_.source().begin; }
+
+ private:
+  Status TypeError(std::string_view key, const toml::node& node, std::string_view expected) const {
+    return Invalid(key, fmt::format("expected {}, got {}", expected, TypeName(node.type())));
+  }
+
+  std::string_view source_;
+  const toml::table& table_;
+  std::string path_;
+};
+
+// Builds a Config from one document. Single use.
+class Loader {
+ public:
+  // `source` names the text in messages; relative TLS paths resolve against
+  // `file_dir`.
+  Loader(std::string source, fs::path file_dir, std::optional<fs::path> data_root_override)
+      : source_(source.empty() ? "<config>" : std::move(source)),
+        file_dir_(std::move(file_dir)),
+        data_root_override_(std::move(data_root_override)) {}
+
+  Result<Config> Load(std::string_view text) {
+    toml::table root;
+    try {
+      root = toml::parse(text, std::string_view(source_));
+    } catch (const toml::parse_error& e) {
+      return InvalidArgument(
+          fmt::format("{}: {}", Where(source_, e.source().begin), e.description()));
+    }
+    TableReader top(source_, root, "");
+    STRATUS_RETURN_IF_ERROR(top.RejectUnknownKeys({"server", "limits", "tls", "admin", "regions"}));
+    STRATUS_RETURN_IF_ERROR(ReadServer(top));
+    STRATUS_RETURN_IF_ERROR(ReadLimits(top));
+    STRATUS_RETURN_IF_ERROR(ReadTls(top));
+    STRATUS_RETURN_IF_ERROR(ReadAdmin(top));
+    STRATUS_RETURN_IF_ERROR(ReadRegions(top));
+    return std::move(config_);
+  }
+
+ private:
+  Status ReadServer(const TableReader& top) {
+    CONFIG_ASSIGN_OR_RETURN(const toml::table* table, top.Table("server"));
+    std::optional<std::string> data_dir;
+    if (table != nullptr) {
+      TableReader server(source_, *table, "server");
+      STRATUS_RETURN_IF_ERROR(
+          server.RejectUnknownKeys({"data_dir", "log_level", "access_log", "threads"}));
+      CONFIG_ASSIGN_OR_RETURN(data_dir, server.OptionalString("data_dir"));
+      CONFIG_ASSIGN_OR_RETURN(config_.log_level, server.String("log_level", config_.log_level));
+      if (std::find(kLogLevels.begin(), kLogLevels.end(), config_.log_level) == kLogLevels.end()) {
+        return server.Invalid(
+            "log_level", fmt::format("must be one of trace, debug, info, warn, error, off; got {}",
+                                     Quote(config_.log_level)));
+      }
+      CONFIG_ASSIGN_OR_RETURN(config_.access_log, server.String("access_log", config_.access_log));
+      CONFIG_ASSIGN_OR_RETURN(config_.threads,
+                              server.Integer<uint32_t>("threads", config_.threads, 0, kMaxThreads));
+    }
+    fs::path root = data_root_override_.has_value() ? *data_root_override_
+                    : data_dir.has_value()          ? fs::path(*data_dir)
+                                                    : fs::path("data");
+    if (root.empty()) return InvalidArgument("the data root (--data) must not be empty");
+    CONFIG_ASSIGN_OR_RETURN(config_.data_root, Normalize(root));
+    return Status::Ok();
+  }
+
+  Status ReadLimits(const TableReader& top) {
+    CONFIG_ASSIGN_OR_RETURN(const toml::table* table, top.Table("limits"));
+    if (table == nullptr) return Status::Ok();
+    TableReader r(source_, *table, "limits");
+    STRATUS_RETURN_IF_ERROR(r.RejectUnknownKeys(
+        {"max_connections", "max_header_bytes", "max_buffered_body_bytes", "idle_timeout_seconds",
+         "request_timeout_seconds", "shutdown_grace_seconds"}));
+    LimitsConfig& l = config_.limits;
+    CONFIG_ASSIGN_OR_RETURN(l.max_connections, r.Integer("max_connections", l.max_connections, 1));
+    CONFIG_ASSIGN_OR_RETURN(l.max_header_bytes,
+                            r.Integer("max_header_bytes", l.max_header_bytes, 1024));
+    CONFIG_ASSIGN_OR_RETURN(l.max_buffered_body_bytes,
+                            r.Integer("max_buffered_body_bytes", l.max_buffered_body_bytes, 1));
+    CONFIG_ASSIGN_OR_RETURN(l.idle_timeout_seconds,
+                            r.Integer("idle_timeout_seconds", l.idle_timeout_seconds, 1));
+    CONFIG_ASSIGN_OR_RETURN(l.request_timeout_seconds,
+                            r.Integer("request_timeout_seconds", l.request_timeout_seconds, 1));
+    CONFIG_ASSIGN_OR_RETURN(l.shutdown_grace_seconds,
+                            r.Integer("shutdown_grace_seconds", l.shutdown_grace_seconds, 0));
+    return Status::Ok();
+  }
+
+  Status ReadTls(const TableReader& top) {
+    CONFIG_ASSIGN_OR_RETURN(const toml::table* table, top.Table("tls"));
+    if (table == nullptr) return Status::Ok();
+    TableReader r(source_, *table, "tls");
+    STRATUS_RETURN_IF_ERROR(r.RejectUnknownKeys({"cert_file", "key_file"}));
+    CONFIG_ASSIGN_OR_RETURN(std::string cert, r.RequiredString("cert_file"));
+    CONFIG_ASSIGN_OR_RETURN(std::string key, r.RequiredString("key_file"));
+    TlsConfig tls;
+    CONFIG_ASSIGN_OR_RETURN(tls.cert_file, Normalize(file_dir_ / cert));
+    CONFIG_ASSIGN_OR_RETURN(tls.key_file, Normalize(file_dir_ / key));
+    config_.tls = std::move(tls);
+    return Status::Ok();
+  }
+
+  Status ReadAdmin(const TableReader& top) {
+    CONFIG_ASSIGN_OR_RETURN(const toml::table* table, top.Table("admin"));
+    if (table == nullptr) return top.Missing("admin", "table");
+    TableReader r(source_, *table, "admin");
+    STRATUS_RETURN_IF_ERROR(r.RejectUnknownKeys({"access_key_id", "secret_access_key"}));
+    CONFIG_ASSIGN_OR_RETURN(config_.admin.access_key_id, r.RequiredString("access_key_id"));
+    const std::string& id = config_.admin.access_key_id;
+    bool id_chars = std::all_of(id.begin(), id.end(), [](char c) {
+      return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    });
+    if (!id_chars || id.size() < kMinAccessKeyId || id.size() > kMaxAccessKeyId) {
+      return r.Invalid("access_key_id",
+                       fmt::format("must be {} to {} characters from A-Z and 0-9, got {}",
+                                   kMinAccessKeyId, kMaxAccessKeyId, Quote(id)));
+    }
+    // The secret is never echoed into a message.
+    CONFIG_ASSIGN_OR_RETURN(config_.admin.secret_access_key,
+                            r.String("secret_access_key", std::string()));
+    const std::string& secret = config_.admin.secret_access_key;
+    if (!secret.empty()) {
+      if (secret.size() < kMinSecret) {
+        return r.Invalid("secret_access_key", fmt::format("must be at least {} characters, got {}",
+                                                          kMinSecret, secret.size()));
+      }
+      if (!std::all_of(secret.begin(), secret.end(), [](char c) { return c > ' ' && c < 0x7f; })) {
+        return r.Invalid("secret_access_key",
+                         "must be printable ASCII without spaces or control characters");
+      }
+    }
+    return Status::Ok();
+  }
+
+  Status ReadRegions(const TableReader& top) {
+    CONFIG_ASSIGN_OR_RETURN(const toml::array* regions,
+                            top.Array("regions", "an array of tables ([[regions]])"));
+    if (regions == nullptr) return top.Missing("regions", "array of tables ([[regions]])");
+    if (regions->empty()) {
+      return ErrorAt(source_, regions->source().begin, "regions",
+                     "at least one region is required");
+    }
+    // Listen addresses seen so far, with the key path that claimed each.
+    std::vector<std::pair<HostPort, std::string>> addresses;
+    for (size_t i = 0; i < regions->size(); ++i) {
+      const toml::node& node = *regions->get(i);
+      std::string path = fmt::format("regions[{}]", i);
+      if (!node.is_table()) {
+        return ErrorAt(source_, node.source().begin, path,
+                       fmt::format("expected a table, got {}", TypeName(node.type())));
+      }
+      TableReader r(source_, *node.as_table(), path);
+      STRATUS_RETURN_IF_ERROR(
+          r.RejectUnknownKeys({"name", "endpoint", "app_endpoint", "data_dir"}));
+
+      RegionConfig region;
+      CONFIG_ASSIGN_OR_RETURN(region.name, r.RequiredString("name"));
+      if (!IsRegionName(region.name)) {
+        return r.Invalid("name", fmt::format("{} is not an AWS region name (lowercase words and a "
+                                             "number joined by dashes, e.g. \"ap-south-1\")",
+                                             Quote(region.name)));
+      }
+      for (size_t j = 0; j < config_.regions.size(); ++j) {
+        if (config_.regions[j].name == region.name) {
+          return r.Invalid("name", fmt::format("duplicate region name {} (also regions[{}])",
+                                               Quote(region.name), j));
+        }
+      }
+
+      for (std::string_view key : {"endpoint", "app_endpoint"}) {
+        CONFIG_ASSIGN_OR_RETURN(std::string text, r.RequiredString(key));
+        Result<HostPort> address = HostPort::Parse(text);
+        if (!address.ok()) return r.Invalid(key, address.status().message());
+        for (const auto& [seen, seen_path] : addresses) {
+          if (Collide(*address, seen)) {
+            return r.Invalid(key, fmt::format("address {} collides with {} ({})",
+                                              address->ToString(), seen_path, seen.ToString()));
+          }
+        }
+        addresses.emplace_back(*address, r.PathOf(key));
+        (key == "endpoint" ? region.endpoint : region.app_endpoint) = std::move(*address);
+      }
+
+      CONFIG_ASSIGN_OR_RETURN(std::string dir, r.String("data_dir", region.name));
+      CONFIG_ASSIGN_OR_RETURN(region.data_dir, Normalize(config_.data_root / dir));
+      for (size_t j = 0; j < config_.regions.size(); ++j) {
+        if (config_.regions[j].data_dir == region.data_dir) {
+          return r.Find("data_dir") != nullptr
+                     ? r.Invalid("data_dir", fmt::format("data dir {} is also regions[{}]'s",
+                                                         Quote(region.data_dir.string()), j))
+                     : ErrorAt(source_, r.begin(), r.PathOf("data_dir"),
+                               fmt::format("the default data dir {} is also regions[{}]'s",
+                                           Quote(region.data_dir.string()), j));
+        }
+      }
+      config_.regions.push_back(std::move(region));
+    }
+    return Status::Ok();
+  }
+
+  std::string source_;
+  fs::path file_dir_;
+  std::optional<fs::path> data_root_override_;
+  Config config_;
+};
+
+// The whole of `file`, or kNotFound / kIoError naming it.
+Result<std::string> ReadFile(const fs::path& file) {
+  auto fail = [&](int err, std::string_view what) -> Status {
+    std::string message = fmt::format("config file {}: {}: {}", file.string(), what,
+                                      std::error_code(err, std::generic_category()).message());
+    return err == ENOENT || err == ENOTDIR ? NotFound(std::move(message))
+                                           : IoError(std::move(message));
+  };
+  std::FILE* f = std::fopen(file.c_str(), "rb");
+  if (f == nullptr) return fail(errno, "cannot open");
+  std::string text;
+  std::array<char, 64 * 1024> buffer;
+  while (true) {
+    size_t n = std::fread(buffer.data(), 1, buffer.size(), f);
+    text.append(buffer.data(), n);
+    if (text.size() > kMaxFileBytes) {
+      std::fclose(f);
+      return InvalidArgument(
+          fmt::format("config file {}: larger than {} bytes", file.string(), kMaxFileBytes));
+    }
+    if (n < buffer.size()) break;
+  }
+  int err = std::ferror(f) != 0 ? errno : 0;
+  std::fclose(f);
+  if (err != 0) return fail(err, "cannot read");
+  return text;
+}
+
+Result<Config> Parse(std::string_view text, std::string source, const fs::path& file_dir,
+                     const std::optional<fs::path>& data_root_override) {
+  try {
+    return Loader(std::move(source), file_dir, data_root_override).Load(text);
+  } catch (const std::exception& e) {
+    // Only allocation failures and the like get here; keep the no-throw promise.
+    return Internal(fmt::format("reading the configuration failed: {}", e.what()));
+  }
+}
+
+}  // namespace
+
+std::string HostPort::ToString() const {
+  if (host.find(':') != std::string::npos) return fmt::format("[{}]:{}", host, port);
+  return fmt::format("{}:{}", host, port);
+}
+
+Result<HostPort> HostPort::Parse(std::string_view text) {
+  auto expected = [&] {
+    return InvalidArgument(fmt::format("expected \"host:port\", got {}", Quote(text)));
+  };
+  std::string_view host;
+  std::string_view port;
+  if (!text.empty() && text.front() == '[') {
+    size_t close = text.find(']');
+    if (close == std::string_view::npos || close + 1 >= text.size() || text[close + 1] != ':') {
+      return InvalidArgument(fmt::format("expected \"[ipv6]:port\", got {}", Quote(text)));
+    }
+    host = text.substr(1, close - 1);
+    port = text.substr(close + 2);
+    // An IPv6 literal, optionally with a zone: "fe80::1%eth0".
+    std::string_view address = host.substr(0, host.find('%'));
+    std::string_view zone = host.size() > address.size() ? host.substr(address.size() + 1) : "";
+    bool ok = address.find(':') != std::string_view::npos &&
+              std::all_of(address.begin(), address.end(),
+                          [](char c) {
+                            return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
+                                   (c >= 'A' && c <= 'F') || c == ':' || c == '.';
+                          }) &&
+              (host.size() == address.size() ||
+               (!zone.empty() && std::all_of(zone.begin(), zone.end(), [](char c) {
+                 return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                        (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '_';
+               })));
+    if (!ok) return InvalidArgument(fmt::format("invalid IPv6 address in {}", Quote(text)));
+  } else {
+    size_t colon = text.rfind(':');
+    if (colon == std::string_view::npos) return expected();
+    host = text.substr(0, colon);
+    port = text.substr(colon + 1);
+    if (host.find(':') != std::string_view::npos) {
+      return InvalidArgument(
+          fmt::format("IPv6 addresses need brackets, e.g. \"[::1]:4566\"; got {}", Quote(text)));
+    }
+    if (host.empty()) return InvalidArgument(fmt::format("missing host in {}", Quote(text)));
+    bool ok = host.size() <= 253 && std::all_of(host.begin(), host.end(), [](char c) {
+                return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                       c == '.' || c == '-' || c == '_';
+              });
+    if (!ok) return InvalidArgument(fmt::format("invalid host name in {}", Quote(text)));
+  }
+  uint32_t value = 0;
+  bool port_ok = !port.empty() && port.size() <= 5 &&
+                 std::all_of(port.begin(), port.end(), [](char c) { return c >= '0' && c <= '9'; });
+  if (port_ok) {
+    for (char c : port) value = value * 10 + static_cast<uint32_t>(c - '0');
+    port_ok = value <= 65535;
+  }
+  if (!port_ok) {
+    return InvalidArgument(
+        fmt::format("port must be a number from 0 to 65535, got {}", Quote(port)));
+  }
+  return HostPort{std::string(host), static_cast<uint16_t>(value)};
+}
+
+Result<Config> LoadConfig(const std::filesystem::path& file,
+                          const std::optional<std::filesystem::path>& data_root_override) {
+  try {
+    CONFIG_ASSIGN_OR_RETURN(std::string text, ReadFile(file));
+    std::error_code ec;
+    fs::path absolute = fs::absolute(file, ec);
+    if (ec) {
+      return IoError(
+          fmt::format("config file {}: cannot make it absolute: {}", file.string(), ec.message()));
+    }
+    CONFIG_ASSIGN_OR_RETURN(Config config,
+                            Parse(text, file.string(), absolute.parent_path(), data_root_override));
+    config.source = file;
+    return config;
+  } catch (const std::exception& e) {
+    return Internal(fmt::format("config file {}: {}", file.string(), e.what()));
+  }
+}
+
+Result<Config> ParseConfig(std::string_view text, std::string_view source_name,
+                           const std::optional<std::filesystem::path>& data_root_override) {
+  CONFIG_ASSIGN_OR_RETURN(Config config,
+                          Parse(text, std::string(source_name), fs::path("."), data_root_override));
+  // No file: `source` records the name the caller gave the text.
+  config.source = fs::path(source_name);
+  return config;
+}
+
+}  // namespace common

@@ -1,0 +1,81 @@
+#pragma once
+
+// The stratus configuration, read from TOML. See config/stratus.toml for the
+// default stack and README.md ("Configuration") for every key.
+//
+// LoadConfig never throws: every problem — a syntax error, an unknown key, a
+// value of the wrong type or out of range, a duplicate region or address —
+// comes back as kInvalidArgument whose message names the file, the line and
+// the key, e.g.
+//   config/stratus.toml:12:1: regions[1].endpoint: expected "host:port", got "localhost"
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/status.h"
+
+namespace common {
+
+struct HostPort {
+  std::string host;   // an IP literal or a host name; loopback by default
+  uint16_t port = 0;  // 0 = let the OS choose (tests)
+
+  std::string ToString() const;  // "127.0.0.1:4566"
+  // Parses "host:port" (IPv6 as "[::1]:4566").
+  static Result<HostPort> Parse(std::string_view text);
+};
+
+struct RegionConfig {
+  std::string name;                // AWS region name, e.g. "ap-south-1"
+  HostPort endpoint;               // AWS protocol endpoint (S3, DynamoDB, SQS, ...)
+  HostPort app_endpoint;           // application API (the API Gateway role)
+  std::filesystem::path data_dir;  // absolute after loading; default <data root>/<name>
+};
+
+struct LimitsConfig {
+  uint32_t max_connections = 4096;                     // per listener
+  uint32_t max_header_bytes = 16 * 1024;               // request line + headers
+  uint64_t max_buffered_body_bytes = 16 * 1024 * 1024;  // JSON/Query/XML bodies
+  uint32_t idle_timeout_seconds = 60;                  // keep-alive wait for the next request
+  uint32_t request_timeout_seconds = 300;              // inactivity while reading/writing one request
+  uint32_t shutdown_grace_seconds = 10;                // in-flight work allowed after SIGTERM
+};
+
+struct TlsConfig {
+  std::filesystem::path cert_file;  // PEM chain
+  std::filesystem::path key_file;   // PEM private key
+};
+
+struct AdminCredentials {
+  std::string access_key_id;
+  // Empty when the config gives none: the server then generates one at first
+  // start and keeps it in <data root>/admin-credentials (mode 0600).
+  std::string secret_access_key;
+};
+
+struct Config {
+  std::filesystem::path source;     // the file it was read from ("" for defaults)
+  std::filesystem::path data_root;  // --data, or [server].data_dir, or ./data
+  std::string log_level = "info";
+  std::string access_log = "access.log";  // per region, relative to its data dir; "-" stdout; "off"
+  uint32_t threads = 0;                   // I/O threads; 0 = one per core
+  LimitsConfig limits;
+  std::optional<TlsConfig> tls;
+  AdminCredentials admin;
+  std::vector<RegionConfig> regions;  // at least one; names and addresses unique
+};
+
+// Reads and validates `file`. `data_root_override` (the --data flag) wins over
+// the file's [server].data_dir; relative region data dirs resolve under the root.
+Result<Config> LoadConfig(const std::filesystem::path& file,
+                          const std::optional<std::filesystem::path>& data_root_override);
+
+// As LoadConfig, from text; `source_name` is used in error messages.
+Result<Config> ParseConfig(std::string_view text, std::string_view source_name,
+                           const std::optional<std::filesystem::path>& data_root_override);
+
+}  // namespace common

@@ -1,0 +1,513 @@
+#include "net/http_server.h"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/buffer_body.hpp>
+#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/serializer.hpp>
+#include <boost/beast/http/write.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
+#include <fmt/format.h>
+
+#include "common/log.h"
+
+namespace net {
+namespace {
+
+using tcp = asio::ip::tcp;
+using common::ErrorCode;
+using common::Result;
+using common::Status;
+constexpr auto kUse = asio::as_tuple(asio::use_awaitable);
+
+bool IsTimeout(const beast::error_code& ec) { return ec == beast::error::timeout; }
+
+// Maps a body-read error to a Status for the handler.
+Status BodyError(const beast::error_code& ec) {
+  if (ec == http::error::body_limit) return {ErrorCode::kTooLarge, "request body exceeds the limit"};
+  if (IsTimeout(ec)) return {ErrorCode::kTimeout, "timed out reading the request body"};
+  if (ec == http::error::end_of_stream || ec == http::error::partial_message ||
+      ec == asio::error::eof || ec == asio::error::connection_reset ||
+      ec == asio::error::operation_aborted) {
+    return {ErrorCode::kIoError, "the client closed the connection before the body was complete"};
+  }
+  if (&ec.category() == &http::make_error_code(http::error::bad_chunk).category()) {
+    return {ErrorCode::kInvalidArgument, "malformed request body: " + ec.message()};
+  }
+  return {ErrorCode::kIoError, ec.message()};
+}
+
+}  // namespace
+
+// The part of a session the server sees, independent of the stream type.
+class SessionBase {
+ public:
+  virtual ~SessionBase() = default;
+  // Closes the connection if it is waiting for a request. Thread-safe.
+  virtual void CloseIfIdle() = 0;
+  // Closes the connection whatever it is doing. Thread-safe.
+  virtual void ForceClose() = 0;
+};
+
+template <typename Stream>
+class Session final : public SessionBase,
+                      public Exchange,
+                      public std::enable_shared_from_this<Session<Stream>> {
+ public:
+  Session(HttpServer& server, Stream stream, std::string remote)
+      : server_(server), stream_(std::move(stream)), remote_(std::move(remote)) {}
+
+  static awaitable<void> Run(std::shared_ptr<Session> self) {
+    self->server_.Register(self.get());
+    try {
+      co_await self->Loop();
+    } catch (const std::exception& e) {
+      common::log::Get("net")->error("server={} remote={} session failed: {}",
+                                     self->server_.options_.name, self->remote_, e.what());
+    }
+    self->Close();
+    self->server_.Unregister(self.get());
+  }
+
+  auto executor() { return beast::get_lowest_layer(stream_).get_executor(); }
+
+  void CloseIfIdle() override {
+    asio::post(stream_.get_executor(), [self = this->shared_from_this()] {
+      if (self->idle_) self->Close();
+    });
+  }
+
+  void ForceClose() override {
+    asio::post(stream_.get_executor(), [self = this->shared_from_this()] { self->Close(); });
+  }
+
+  // Exchange
+  const RequestHeader& header() const override { return header_parser_->get(); }
+  bool body_complete() const override { return body_complete_; }
+  uint64_t body_bytes_read() const override { return body_bytes_; }
+  std::string remote_address() const override { return remote_; }
+  bool secure() const override { return kTls; }
+
+  awaitable<Result<std::string>> ReadBody(uint64_t limit) override {
+    if (body_complete_) co_return std::string();
+    if (stream_parser_) co_return Status(ErrorCode::kInternal, "body already being streamed");
+    // The parser checks its limit against Content-Length only while parsing
+    // the header, which is already done: check it here, before reading.
+    if (auto length = header_parser_->content_length(); length && *length > limit) {
+      broken_ = true;
+      co_return Status(ErrorCode::kTooLarge,
+                       fmt::format("request body of {} bytes exceeds the limit of {}", *length, limit));
+    }
+    if (auto st = co_await SendContinueIfAsked(); !st.ok()) co_return st;
+    http::request_parser<http::string_body> parser(std::move(*header_parser_));
+    parser.body_limit(limit);
+    Lowest().expires_after(RequestTimeout());
+    auto [ec, n] = co_await http::async_read(stream_, buffer_, parser, kUse);
+    CountIn(n);
+    if (ec) {
+      broken_ = true;
+      co_return BodyError(ec);
+    }
+    body_complete_ = true;
+    std::string body = std::move(parser.get().body());
+    body_bytes_ = body.size();
+    // Keep the header for the handler: restore it into the header parser.
+    header_parser_.emplace();
+    header_parser_->get().base() = parser.get().base();
+    co_return body;
+  }
+
+  awaitable<Result<size_t>> ReadSome(asio::mutable_buffer buf) override {
+    if (body_complete_ || buf.size() == 0) co_return size_t{0};
+    if (!stream_parser_) {
+      if (auto st = co_await SendContinueIfAsked(); !st.ok()) co_return st;
+      stream_header_ = header_parser_->get().base();
+      stream_parser_.emplace(std::move(*header_parser_));
+      stream_parser_->body_limit(boost::none);
+      header_parser_.emplace();
+      header_parser_->get().base() = stream_header_;
+    }
+    auto& p = *stream_parser_;
+    while (!p.is_done()) {
+      p.get().body().data = buf.data();
+      p.get().body().size = buf.size();
+      Lowest().expires_after(RequestTimeout());
+      auto [ec, n] = co_await http::async_read_some(stream_, buffer_, p, kUse);
+      CountIn(n);
+      if (ec && ec != http::error::need_buffer) {
+        broken_ = true;
+        co_return BodyError(ec);
+      }
+      size_t got = buf.size() - p.get().body().size;
+      if (got > 0) {
+        body_bytes_ += got;
+        if (p.is_done()) body_complete_ = true;
+        co_return got;
+      }
+    }
+    body_complete_ = true;
+    co_return size_t{0};
+  }
+
+ private:
+  static constexpr bool kTls = !std::is_same_v<Stream, beast::tcp_stream>;
+
+  auto& Lowest() { return beast::get_lowest_layer(stream_); }
+  std::chrono::seconds RequestTimeout() const {
+    return std::chrono::seconds(server_.options_.limits.request_timeout_seconds);
+  }
+  void CountIn(size_t n) { server_.bytes_in_.Inc(n); }
+
+  void Close() {
+    if (closed_) return;
+    closed_ = true;
+    beast::error_code ec;
+    Lowest().socket().shutdown(tcp::socket::shutdown_both, ec);
+    Lowest().close();
+  }
+
+  awaitable<Status> SendContinueIfAsked() {
+    const auto& h = header_parser_->get();
+    auto expect = h[http::field::expect];
+    if (continue_sent_ || !beast::iequals(expect, "100-continue")) co_return Status::Ok();
+    continue_sent_ = true;
+    http::response<http::empty_body> cont{http::status::continue_, h.version()};
+    Lowest().expires_after(RequestTimeout());
+    auto [ec, n] = co_await http::async_write(stream_, cont, kUse);
+    server_.bytes_out_.Inc(n);
+    if (ec) {
+      broken_ = true;
+      co_return Status(ErrorCode::kIoError, ec.message());
+    }
+    co_return Status::Ok();
+  }
+
+  awaitable<void> Loop() {
+    const auto& limits = server_.options_.limits;
+    if constexpr (kTls) {
+      Lowest().expires_after(std::chrono::seconds(limits.request_timeout_seconds));
+      auto [ec, used] =
+          co_await stream_.async_handshake(asio::ssl::stream_base::server, buffer_.data(), kUse);
+      if (ec) co_return;
+      buffer_.consume(used);
+    }
+    for (;;) {
+      // A fresh parser per message.
+      header_parser_.emplace();
+      header_parser_->header_limit(limits.max_header_bytes);
+      stream_parser_.reset();
+      body_complete_ = false;
+      continue_sent_ = false;
+      body_bytes_ = 0;
+
+      idle_ = true;
+      if (server_.stopping() || closed_) co_return;
+      Lowest().expires_after(std::chrono::seconds(limits.idle_timeout_seconds));
+      auto [ec, n] = co_await http::async_read_header(stream_, buffer_, *header_parser_, kUse);
+      idle_ = false;
+      CountIn(n);
+      if (ec) {
+        if (ec == http::error::end_of_stream || closed_) co_return;
+        if (IsTimeout(ec)) {
+          if (n > 0 || buffer_.size() > 0) server_.timeouts_.Inc();
+          co_return;
+        }
+        if (ec == asio::error::operation_aborted || ec == asio::error::connection_reset ||
+            ec == asio::error::eof || ec == http::error::partial_message) {
+          co_return;
+        }
+        server_.bad_requests_.Inc();
+        auto status = ec == http::error::header_limit ? http::status::request_header_fields_too_large
+                                                      : http::status::bad_request;
+        Response res = server_.handler_.ConnectionError(status, ec.message());
+        res.msg.keep_alive(false);
+        co_await Write(res);
+        co_return;
+      }
+      body_complete_ = header_parser_->is_done();
+
+      Response res;
+      try {
+        res = co_await server_.handler_.Handle(*this);
+      } catch (const std::exception& e) {
+        common::log::Get("net")->error("server={} handler threw: {}", server_.options_.name,
+                                       e.what());
+        res = server_.handler_.ConnectionError(http::status::internal_server_error, e.what());
+      }
+      if (closed_) co_return;
+      co_await DrainSmallBody();
+      bool keep = header_parser_->get().keep_alive() && body_complete_ && !broken_ &&
+                  !server_.stopping() && res.msg.keep_alive();
+      // HTTP/1.0 clients get keep-alive only when they asked for it.
+      res.msg.version(header_parser_->get().version());
+      res.msg.keep_alive(keep);
+      if (!co_await Write(res) || !keep) co_return;
+    }
+  }
+
+  // A handler that answered without reading a small body (an unknown
+  // operation, an auth failure) should not cost the client its connection:
+  // read and drop up to kDrainLimit bytes. Not when the client waits for
+  // 100 Continue, which it was not sent; it may never send the body.
+  awaitable<void> DrainSmallBody() {
+    static constexpr uint64_t kDrainLimit = 64 * 1024;
+    if (body_complete_ || broken_ || stream_parser_) co_return;
+    const auto& h = header_parser_->get();
+    if (beast::iequals(h[http::field::expect], "100-continue") && !continue_sent_) co_return;
+    auto length = header_parser_->content_length();
+    if (!length || *length > kDrainLimit) co_return;
+    http::request_parser<http::string_body> parser(std::move(*header_parser_));
+    parser.body_limit(kDrainLimit);
+    Lowest().expires_after(RequestTimeout());
+    auto [ec, n] = co_await http::async_read(stream_, buffer_, parser, kUse);
+    CountIn(n);
+    header_parser_.emplace();
+    header_parser_->get().base() = parser.get().base();
+    if (ec) {
+      broken_ = true;
+      co_return;
+    }
+    body_complete_ = true;
+  }
+
+  // Writes one response; false if the connection must close.
+  awaitable<bool> Write(Response& res) {
+    Lowest().expires_after(RequestTimeout());
+    if (res.head) {
+      // Headers only; Content-Length is what a GET would send.
+      http::response<http::empty_body> head{res.msg.result(), res.msg.version()};
+      head.base() = res.msg.base();
+      http::response_serializer<http::empty_body> sr{head};
+      sr.split(true);
+      auto [ec, n] = co_await http::async_write_header(stream_, sr, kUse);
+      server_.bytes_out_.Inc(n);
+      co_return !ec;
+    }
+    if (!res.stream) {
+      if (!res.msg.has_content_length() && !res.msg.chunked()) res.msg.prepare_payload();
+      auto [ec, n] = co_await http::async_write(stream_, res.msg, kUse);
+      server_.bytes_out_.Inc(n);
+      co_return !ec;
+    }
+    http::response<http::buffer_body> out{res.msg.result(), res.msg.version()};
+    out.base() = res.msg.base();
+    if (!out.has_content_length()) out.chunked(true);
+    http::response_serializer<http::buffer_body> sr{out};
+    {
+      auto [ec, n] = co_await http::async_write_header(stream_, sr, kUse);
+      server_.bytes_out_.Inc(n);
+      if (ec) co_return false;
+    }
+    std::vector<char> chunk(64 * 1024);
+    for (;;) {
+      auto got = co_await res.stream->Read(asio::buffer(chunk));
+      if (!got.ok()) {
+        common::log::Get("net")->warn("server={} response body source failed: {}",
+                                      server_.options_.name, got.status().ToString());
+        co_return false;  // the client sees a short body and the connection closes
+      }
+      out.body().data = *got ? chunk.data() : nullptr;
+      out.body().size = *got;
+      out.body().more = *got != 0;
+      Lowest().expires_after(RequestTimeout());
+      auto [ec, n] = co_await http::async_write(stream_, sr, kUse);
+      server_.bytes_out_.Inc(n);
+      if (ec == http::error::need_buffer) ec = {};
+      if (ec) co_return false;
+      if (*got == 0) break;
+    }
+    co_return true;
+  }
+
+  HttpServer& server_;
+  Stream stream_;
+  std::string remote_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::empty_body>> header_parser_;
+  std::optional<http::request_parser<http::buffer_body>> stream_parser_;
+  http::request_header<> stream_header_;
+  bool idle_ = true;
+  bool closed_ = false;
+  bool broken_ = false;  // the stream is unusable for another request
+  bool body_complete_ = false;
+  bool continue_sent_ = false;
+  uint64_t body_bytes_ = 0;
+};
+
+common::Result<std::unique_ptr<HttpServer>> HttpServer::Create(asio::io_context& ioc,
+                                                               ServerOptions options,
+                                                               Handler& handler,
+                                                               common::metrics::Registry& metrics) {
+  std::unique_ptr<HttpServer> server(new HttpServer(ioc, std::move(options), handler, metrics));
+  beast::error_code ec;
+  auto addr = asio::ip::make_address(server->options_.address.host, ec);
+  if (ec) {
+    tcp::resolver resolver(ioc);
+    auto results = resolver.resolve(server->options_.address.host, "", ec);
+    if (ec || results.empty()) {
+      return Status(ErrorCode::kInvalidArgument,
+                    fmt::format("cannot resolve listen host '{}'", server->options_.address.host));
+    }
+    addr = results.begin()->endpoint().address();
+  }
+  tcp::endpoint ep(addr, server->options_.address.port);
+  auto& a = server->acceptor_;
+  if (a.open(ep.protocol(), ec); ec) {
+    return Status(ErrorCode::kIoError, fmt::format("cannot open socket for {}: {}",
+                                                   server->options_.address.ToString(), ec.message()));
+  }
+  a.set_option(asio::socket_base::reuse_address(true), ec);
+  if (a.bind(ep, ec); ec) {
+    return Status(ErrorCode::kIoError, fmt::format("cannot listen on {}: {}",
+                                                   server->options_.address.ToString(), ec.message()));
+  }
+  if (a.listen(asio::socket_base::max_listen_connections, ec); ec) {
+    return Status(ErrorCode::kIoError, fmt::format("cannot listen on {}: {}",
+                                                   server->options_.address.ToString(), ec.message()));
+  }
+  auto local = a.local_endpoint();
+  server->local_ = common::HostPort{local.address().to_string(), local.port()};
+  return server;
+}
+
+HttpServer::HttpServer(asio::io_context& ioc, ServerOptions options, Handler& handler,
+                       common::metrics::Registry& metrics)
+    : ioc_(ioc),
+      options_(std::move(options)),
+      handler_(handler),
+      acceptor_(asio::make_strand(ioc)),
+      connections_(metrics.GetGauge("stratus_http_connections", "Open HTTP connections.",
+                                    {{"listener", options_.name}})),
+      accepted_(metrics.GetCounter("stratus_http_connections_accepted_total",
+                                   "HTTP connections accepted.", {{"listener", options_.name}})),
+      rejected_(metrics.GetCounter("stratus_http_connections_rejected_total",
+                                   "HTTP connections refused because the limit was reached.",
+                                   {{"listener", options_.name}})),
+      bytes_in_(metrics.GetCounter("stratus_http_received_bytes_total",
+                                   "Bytes received on HTTP connections.",
+                                   {{"listener", options_.name}})),
+      bytes_out_(metrics.GetCounter("stratus_http_sent_bytes_total",
+                                    "Bytes sent on HTTP connections.",
+                                    {{"listener", options_.name}})),
+      timeouts_(metrics.GetCounter("stratus_http_timeouts_total",
+                                   "Connections closed because the client stalled mid-request.",
+                                   {{"listener", options_.name}})),
+      bad_requests_(metrics.GetCounter("stratus_http_malformed_requests_total",
+                                       "Requests refused because the HTTP framing was malformed.",
+                                       {{"listener", options_.name}})) {}
+
+HttpServer::~HttpServer() {
+  beast::error_code ec;
+  acceptor_.close(ec);
+}
+
+void HttpServer::Start() {
+  asio::co_spawn(acceptor_.get_executor(), AcceptLoop(), asio::detached);
+}
+
+size_t HttpServer::connection_count() const {
+  std::lock_guard lock(mu_);
+  return sessions_.size();
+}
+
+void HttpServer::Register(SessionBase* s) {
+  std::lock_guard lock(mu_);
+  sessions_.insert(s);
+  connections_.Add(1);
+}
+
+void HttpServer::Unregister(SessionBase* s) {
+  std::lock_guard lock(mu_);
+  sessions_.erase(s);
+  connections_.Add(-1);
+}
+
+awaitable<void> HttpServer::AcceptLoop() {
+  for (;;) {
+    auto [ec, socket] = co_await acceptor_.async_accept(asio::make_strand(ioc_), kUse);
+    if (stopping()) co_return;
+    if (ec) {
+      if (ec == asio::error::operation_aborted || ec == asio::error::bad_descriptor) co_return;
+      // EMFILE and friends: back off briefly rather than spin.
+      common::log::Get("net")->warn("server={} accept failed: {}", options_.name, ec.message());
+      asio::steady_timer t(acceptor_.get_executor(), std::chrono::milliseconds(50));
+      co_await t.async_wait(kUse);
+      continue;
+    }
+    accepted_.Inc();
+    beast::error_code ignored;
+    socket.set_option(tcp::no_delay(true), ignored);
+    auto remote_ep = socket.remote_endpoint(ignored);
+    std::string remote = fmt::format("{}:{}", remote_ep.address().to_string(), remote_ep.port());
+    if (connection_count() >= options_.limits.max_connections) {
+      rejected_.Inc();
+      auto executor = socket.get_executor();
+      asio::co_spawn(
+          executor,
+          [this, s = std::move(socket)]() mutable -> awaitable<void> {
+            beast::tcp_stream stream(std::move(s));
+            stream.expires_after(std::chrono::seconds(5));
+            Response res = handler_.ConnectionError(http::status::service_unavailable,
+                                                    "too many connections");
+            res.msg.keep_alive(false);
+            res.msg.prepare_payload();
+            co_await http::async_write(stream, res.msg, kUse);
+            beast::error_code e;
+            stream.socket().shutdown(tcp::socket::shutdown_both, e);
+          },
+          asio::detached);
+      continue;
+    }
+    if (options_.tls) {
+      using TlsStream = beast::ssl_stream<beast::tcp_stream>;
+      auto s = std::make_shared<Session<TlsStream>>(
+          *this, TlsStream(beast::tcp_stream(std::move(socket)), *options_.tls), std::move(remote));
+      asio::co_spawn(s->executor(), Session<TlsStream>::Run(s), asio::detached);
+    } else {
+      auto s = std::make_shared<Session<beast::tcp_stream>>(*this, beast::tcp_stream(std::move(socket)),
+                                                            std::move(remote));
+      asio::co_spawn(s->executor(), Session<beast::tcp_stream>::Run(s), asio::detached);
+    }
+  }
+}
+
+awaitable<void> HttpServer::Shutdown(std::chrono::milliseconds grace) {
+  stopping_.store(true, std::memory_order_release);
+  asio::post(acceptor_.get_executor(), [this] {
+    beast::error_code ec;
+    acceptor_.close(ec);
+  });
+  auto executor = co_await asio::this_coro::executor;
+  auto close_all = [this](bool force) {
+    std::lock_guard lock(mu_);
+    for (SessionBase* s : sessions_) {
+      if (force) s->ForceClose();
+      else s->CloseIfIdle();
+    }
+  };
+  auto deadline = std::chrono::steady_clock::now() + grace;
+  asio::steady_timer timer(executor);
+  // Idle connections close now; busy ones finish their request and close.
+  // Re-check idleness each tick: a connection that was busy becomes idle.
+  while (connection_count() > 0 && std::chrono::steady_clock::now() < deadline) {
+    close_all(false);
+    timer.expires_after(std::chrono::milliseconds(20));
+    co_await timer.async_wait(kUse);
+  }
+  for (int i = 0; connection_count() > 0 && i < 100; ++i) {
+    close_all(true);
+    timer.expires_after(std::chrono::milliseconds(20));
+    co_await timer.async_wait(kUse);
+  }
+}
+
+}  // namespace net

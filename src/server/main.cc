@@ -1,0 +1,116 @@
+// The `stratus` command line.
+//
+//   stratus serve [--config FILE] [--data DIR]   run the regions of a config
+//   stratus version                              print the version
+//
+// Exit codes: 0 normal stop, 1 runtime failure (e.g. a port in use), 2 bad
+// usage or configuration.
+
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <optional>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "common/config.h"
+#include "common/log.h"
+#include "common/version.h"
+#include "server/banner.h"
+#include "server/stack.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+
+const auto kProcessStart = std::chrono::steady_clock::now();
+
+// The default stack's config: ./config/stratus.toml, else the one beside the
+// binary's source tree (build/src/server/stratus → config/stratus.toml).
+std::optional<fs::path> FindDefaultConfig() {
+  fs::path candidate = "config/stratus.toml";
+  if (fs::exists(candidate)) return candidate;
+  std::error_code ec;
+  fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (ec) return std::nullopt;
+  for (fs::path dir = exe.parent_path(); !dir.empty() && dir != dir.root_path();
+       dir = dir.parent_path()) {
+    if (fs::exists(dir / "config/stratus.toml")) return dir / "config/stratus.toml";
+  }
+  return std::nullopt;
+}
+
+int Serve(const std::string& config_flag, const std::string& data_flag) {
+  std::optional<fs::path> config_path;
+  if (!config_flag.empty()) {
+    config_path = config_flag;
+  } else {
+    config_path = FindDefaultConfig();
+    if (!config_path) {
+      std::cerr << "stratus: no --config given and config/stratus.toml was not found\n";
+      return 2;
+    }
+  }
+  std::optional<fs::path> data_root;
+  if (!data_flag.empty()) data_root = data_flag;
+  auto config = common::LoadConfig(*config_path, data_root);
+  if (!config.ok()) {
+    std::cerr << "stratus: " << config.status().message() << "\n";
+    return 2;
+  }
+  common::log::Init(config->log_level);
+  auto stack = server::Stack::Open(std::move(config).value());
+  if (!stack.ok()) {
+    std::cerr << "stratus: " << stack.status().message() << "\n";
+    return 1;
+  }
+  return (*stack)->Run([](const server::Stack& s) {
+    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                  std::chrono::steady_clock::now() - kProcessStart)
+                  .count();
+    std::fputs(server::Banner(s, ms).c_str(), stdout);
+    std::fflush(stdout);
+  });
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{
+      "stratus — AWS-compatible S3, DynamoDB, SQS, SNS, EventBridge, Kinesis, KMS, Secrets "
+      "Manager and STS on one machine, one region per listener pair, with embedded durable "
+      "storage.",
+      "stratus"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", std::string(common::kVersion));
+
+  std::string config_flag;
+  std::string data_flag;
+  auto* serve = app.add_subcommand(
+      "serve",
+      "Serve every region of the configuration until SIGINT/SIGTERM. Without --config, serves "
+      "the default stack (config/stratus.toml) with data under ./data.");
+  serve->add_option("-c,--config", config_flag, "Configuration file (TOML)")
+      ->check(CLI::ExistingFile);
+  serve->add_option("-d,--data", data_flag,
+                    "Data root directory; overrides [server].data_dir (default ./data)");
+
+  auto* version = app.add_subcommand("version", "Print the version and exit");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);
+    return code == 0 ? 0 : 2;
+  }
+  if (*version) {
+    std::cout << "stratus " << common::kVersion << "\n";
+    return 0;
+  }
+  if (*serve) return Serve(config_flag, data_flag);
+  return 2;
+}

@@ -1,0 +1,154 @@
+#include "server/region.h"
+
+#include <filesystem>
+
+#include <boost/asio/experimental/awaitable_operators.hpp>
+
+#include <fmt/chrono.h>
+#include <fmt/format.h>
+
+#include "common/log.h"
+#include "common/process.h"
+#include "storage/rocksdb_kv_store.h"
+
+namespace server {
+namespace {
+
+using common::ErrorCode;
+using common::Result;
+using common::Status;
+
+// System keys of a region (docs/key-encoding.md):
+//   "sys/region" → "<region name>\n<created unix seconds>"
+//   "sys/boots"  → decimal count of starts
+constexpr std::string_view kRegionKey = "sys/region";
+constexpr std::string_view kBootsKey = "sys/boots";
+
+int64_t UnixNow() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+Region::Region(const common::RegionConfig& config) : config_(config) {
+  services_.region = config.name;
+  services_.metrics = &metrics_;
+  services_.data_dir = config.data_dir.string();
+  metrics_.SetConstLabels({{"region", config.name}});
+}
+
+Region::~Region() = default;
+
+Result<std::unique_ptr<Region>> Region::Open(const common::Config& config,
+                                             const common::RegionConfig& rc,
+                                             boost::asio::io_context& ioc,
+                                             const auth::CredentialStore& credentials) {
+  std::unique_ptr<Region> region(new Region(rc));
+  std::error_code ec;
+  std::filesystem::create_directories(rc.data_dir, ec);
+  if (ec) {
+    return Status(ErrorCode::kIoError, fmt::format("region {}: cannot create data directory {}: {}",
+                                                   rc.name, rc.data_dir.string(), ec.message()));
+  }
+  auto store = storage::OpenRocksDb(rc.data_dir / "meta");
+  if (!store.ok()) {
+    return Status(store.status().code(),
+                  fmt::format("region {}: {}", rc.name, store.status().message()));
+  }
+  region->store_ = std::move(store).value();
+  if (auto st = region->RecordStart(); !st.ok()) return st;
+
+  auto& m = region->metrics_;
+  m.AddCallbackGauge("process_resident_memory_bytes", "Resident memory of the whole process.",
+                     [] { return static_cast<double>(common::ProcessRssBytes()); });
+  m.GetGauge("stratus_region_boot_count", "How many times this region has started.")
+      .Set(static_cast<int64_t>(region->services_.boot_count));
+
+  // The protocol front ends. Services add their rows to these tables.
+  region->json_ = std::make_unique<api::json::JsonProtocol>(api::json::Router({}));
+  region->query_ = std::make_unique<api::query::QueryProtocol>(api::query::Router({}));
+  region->rest_xml_ = std::make_unique<api::rest_xml::RestXmlProtocol>(api::rest_xml::Router({}));
+  region->app_ = std::make_unique<api::app::AppProtocol>(std::vector<api::app::AppRoute>{});
+
+  std::string access_path = config.access_log;
+  if (access_path != "-" && access_path != "off" && !access_path.empty()) {
+    access_path = (rc.data_dir / access_path).string();
+  }
+  auto access_log = common::log::OpenAccessLog("access-" + rc.name, access_path);
+
+  api::PipelineOptions aws_opts{"aws", config.limits.max_buffered_body_bytes, access_log};
+  region->aws_pipeline_ = std::make_unique<api::Pipeline>(
+      region->services_, credentials,
+      std::vector<const api::Protocol*>{&region->admin_, region->json_.get(), region->query_.get(),
+                                        region->rest_xml_.get()},
+      aws_opts);
+  api::PipelineOptions app_opts{"app", config.limits.max_buffered_body_bytes, access_log};
+  region->app_pipeline_ = std::make_unique<api::Pipeline>(
+      region->services_, credentials,
+      std::vector<const api::Protocol*>{&region->admin_, region->app_.get()}, app_opts);
+
+  net::ServerOptions aws_server{rc.name + "/aws", rc.endpoint, config.limits, nullptr};
+  auto aws = net::HttpServer::Create(ioc, aws_server, *region->aws_pipeline_, m);
+  if (!aws.ok()) return Status(aws.status().code(), fmt::format("region {}: {}", rc.name, aws.status().message()));
+  region->aws_server_ = std::move(aws).value();
+  net::ServerOptions app_server{rc.name + "/app", rc.app_endpoint, config.limits, nullptr};
+  auto app = net::HttpServer::Create(ioc, app_server, *region->app_pipeline_, m);
+  if (!app.ok()) return Status(app.status().code(), fmt::format("region {}: {}", rc.name, app.status().message()));
+  region->app_server_ = std::move(app).value();
+  return region;
+}
+
+Status Region::RecordStart() {
+  auto identity = store_->Get(kRegionKey);
+  if (!identity.ok()) return identity.status();
+  storage::WriteBatch batch;
+  if (identity->has_value()) {
+    const std::string& v = **identity;
+    std::string owner = v.substr(0, v.find('\n'));
+    if (owner != config_.name) {
+      return Status(ErrorCode::kInvalidArgument,
+                    fmt::format("data directory {} belongs to region '{}', not '{}'",
+                                config_.data_dir.string(), owner, config_.name));
+    }
+    services_.created_at = v.substr(v.find('\n') + 1);
+  } else {
+    services_.created_at = std::to_string(UnixNow());
+    batch.Put(kRegionKey, config_.name + "\n" + services_.created_at);
+  }
+  auto boots = store_->Get(kBootsKey);
+  if (!boots.ok()) return boots.status();
+  uint64_t count = 0;
+  if (boots->has_value()) count = std::strtoull((*boots)->c_str(), nullptr, 10);
+  services_.boot_count = count + 1;
+  batch.Put(kBootsKey, std::to_string(services_.boot_count));
+  return store_->Write(batch);
+}
+
+void Region::Start() {
+  metrics_.GetGauge("stratus_region_created_timestamp_seconds",
+                    "When this region's data directory was initialised (unix seconds).")
+      .Set(std::strtoll(services_.created_at.c_str(), nullptr, 10));
+  aws_server_->Start();
+  app_server_->Start();
+  services_.readiness.store(api::Readiness::kReady);
+  common::log::Get("server")->info("region={} aws={} app={} data_dir={} boot={} state=ready",
+                                   config_.name, aws_address().ToString(),
+                                   app_address().ToString(), config_.data_dir.string(),
+                                   services_.boot_count);
+}
+
+net::awaitable<void> Region::Shutdown(std::chrono::milliseconds grace) {
+  services_.readiness.store(api::Readiness::kStopping);
+  // Both listeners stop accepting at once and drain side by side.
+  using namespace boost::asio::experimental::awaitable_operators;
+  co_await (aws_server_->Shutdown(grace) && app_server_->Shutdown(grace));
+  if (auto st = store_->Close(); !st.ok()) {
+    common::log::Get("server")->error("region={} storage close failed: {}", config_.name,
+                                      st.ToString());
+  }
+  common::log::Get("server")->info("region={} state=stopped", config_.name);
+}
+
+}  // namespace server

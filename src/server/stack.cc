@@ -1,0 +1,157 @@
+#include "server/stack.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <future>
+#include <thread>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <fmt/format.h>
+
+#include "common/ids.h"
+#include "common/log.h"
+
+namespace server {
+namespace {
+
+using common::ErrorCode;
+using common::Result;
+using common::Status;
+
+constexpr std::string_view kSecretAlphabet =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+
+Status WriteFileDurably(const std::filesystem::path& path, const std::string& content) {
+  std::filesystem::path tmp = path;
+  tmp += ".tmp";
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) return Status(ErrorCode::kIoError, fmt::format("cannot write {}", tmp.string()));
+  bool ok = ::write(fd, content.data(), content.size()) == static_cast<ssize_t>(content.size()) &&
+            ::fsync(fd) == 0;
+  ::close(fd);
+  if (!ok || ::rename(tmp.c_str(), path.c_str()) != 0) {
+    return Status(ErrorCode::kIoError, fmt::format("cannot write {}", path.string()));
+  }
+  int dir = ::open(path.parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir >= 0) {
+    ::fsync(dir);
+    ::close(dir);
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<auth::Credentials> ResolveAdminCredentials(const common::Config& config) {
+  auth::Credentials creds{config.admin.access_key_id, config.admin.secret_access_key, ""};
+  if (!creds.secret_access_key.empty()) return creds;
+  // Format: "<access key id>\n<secret>\n"
+  const auto path = config.data_root / "admin-credentials";
+  std::error_code ec;
+  std::filesystem::create_directories(config.data_root, ec);
+  if (ec) {
+    return Status(ErrorCode::kIoError, fmt::format("cannot create data directory {}: {}",
+                                                   config.data_root.string(), ec.message()));
+  }
+  std::ifstream in(path);
+  std::string id, secret;
+  if (in && std::getline(in, id) && std::getline(in, secret) && id == creds.access_key_id &&
+      secret.size() >= 16) {
+    creds.secret_access_key = secret;
+    return creds;
+  }
+  creds.secret_access_key = common::RandomString(40, kSecretAlphabet);
+  STRATUS_RETURN_IF_ERROR(
+      WriteFileDurably(path, creds.access_key_id + "\n" + creds.secret_access_key + "\n"));
+  return creds;
+}
+
+Stack::Stack(common::Config config)
+    : config_(std::move(config)),
+      ioc_(config_.threads != 0 ? static_cast<int>(config_.threads)
+                                : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()))) {}
+
+Stack::~Stack() = default;
+
+Result<std::unique_ptr<Stack>> Stack::Open(common::Config config) {
+  std::unique_ptr<Stack> stack(new Stack(std::move(config)));
+  auto admin = ResolveAdminCredentials(stack->config_);
+  if (!admin.ok()) return admin.status();
+  stack->admin_ = *admin;
+  stack->credentials_.Add(stack->admin_,
+                          fmt::format("arn:aws:iam::{}:root", auth::kAccountId));
+  // Regions open in parallel: each is independent, and start-up time counts.
+  std::vector<std::future<Result<std::unique_ptr<Region>>>> opening;
+  for (const auto& rc : stack->config_.regions) {
+    opening.push_back(std::async(std::launch::async, [&stack, &rc] {
+      return Region::Open(stack->config_, rc, stack->ioc_, stack->credentials_);
+    }));
+  }
+  Status first_error;
+  for (auto& f : opening) {
+    auto region = f.get();
+    if (!region.ok()) {
+      if (first_error.ok()) first_error = region.status();
+      continue;
+    }
+    stack->regions_.push_back(std::move(region).value());
+  }
+  if (!first_error.ok()) return first_error;
+  return stack;
+}
+
+int Stack::Run(const std::function<void(const Stack&)>& on_ready) {
+  auto log = common::log::Get("server");
+  boost::asio::signal_set signals(ioc_, SIGINT, SIGTERM);
+  boost::asio::signal_set interrupts(ioc_);
+  const auto grace = std::chrono::seconds(config_.limits.shutdown_grace_seconds);
+  signals.async_wait([this, &signals, &interrupts, log, grace](const boost::system::error_code& ec, int sig) {
+    if (ec) return;
+    log->info("signal={} state=stopping grace_seconds={}", sig, grace.count());
+    // A second Ctrl-C does not wait for the grace period. (Repeated SIGTERMs,
+    // as `timeout` and process-group kills send, are not a request to hurry.)
+    signals.remove(SIGINT);
+    interrupts.add(SIGINT);
+    interrupts.async_wait([log](const boost::system::error_code& ec2, int) {
+      if (ec2) return;
+      log->warn("second interrupt: exiting without draining");
+      std::_Exit(130);
+    });
+    auto remaining = std::make_shared<std::atomic<size_t>>(regions_.size());
+    for (auto& region : regions_) {
+      boost::asio::co_spawn(
+          ioc_,
+          [this, &signals, &interrupts, r = region.get(), remaining,
+           grace]() -> net::awaitable<void> {
+            co_await r->Shutdown(grace);
+            if (remaining->fetch_sub(1) == 1) {
+              signals.cancel();
+              interrupts.cancel();
+              ioc_.stop();
+            }
+          },
+          boost::asio::detached);
+    }
+  });
+  for (auto& region : regions_) region->Start();
+  if (on_ready) on_ready(*this);
+
+  size_t n = config_.threads != 0 ? config_.threads
+                                  : std::max(1u, std::thread::hardware_concurrency());
+  std::vector<std::thread> threads;
+  for (size_t i = 1; i < n; ++i) threads.emplace_back([this] { ioc_.run(); });
+  ioc_.run();
+  for (auto& t : threads) t.join();
+  log->info("state=stopped");
+  spdlog::shutdown();
+  return 0;
+}
+
+}  // namespace server
