@@ -7,6 +7,7 @@
 #include <fmt/chrono.h>
 #include <fmt/format.h>
 
+#include "api/sts/service.h"
 #include "common/log.h"
 #include "common/process.h"
 #include "storage/rocksdb_kv_store.h"
@@ -68,7 +69,8 @@ Result<std::unique_ptr<Region>> Region::Open(const common::Config& config,
 
   // The protocol front ends. Services add their rows to these tables.
   region->json_ = std::make_unique<api::json::JsonProtocol>(api::json::Router({}));
-  region->query_ = std::make_unique<api::query::QueryProtocol>(api::query::Router({}));
+  region->query_ = std::make_unique<api::query::QueryProtocol>(
+      api::query::Router({api::sts::QueryRoutes()}));
   region->rest_xml_ = std::make_unique<api::rest_xml::RestXmlProtocol>(api::rest_xml::Router({}));
   region->app_ = std::make_unique<api::app::AppProtocol>(std::vector<api::app::AppRoute>{});
 
