@@ -45,7 +45,8 @@ Region::~Region() = default;
 Result<std::unique_ptr<Region>> Region::Open(const common::Config& config,
                                              const common::RegionConfig& rc,
                                              boost::asio::io_context& ioc,
-                                             const auth::CredentialStore& credentials) {
+                                             const auth::CredentialStore& credentials,
+                                             std::shared_ptr<boost::asio::ssl::context> tls) {
   std::unique_ptr<Region> region(new Region(rc));
   std::error_code ec;
   std::filesystem::create_directories(rc.data_dir, ec);
@@ -91,11 +92,11 @@ Result<std::unique_ptr<Region>> Region::Open(const common::Config& config,
       region->services_, credentials,
       std::vector<const api::Protocol*>{&region->admin_, region->app_.get()}, app_opts);
 
-  net::ServerOptions aws_server{rc.name + "/aws", rc.endpoint, config.limits, nullptr};
+  net::ServerOptions aws_server{rc.name + "/aws", rc.endpoint, config.limits, tls};
   auto aws = net::HttpServer::Create(ioc, aws_server, *region->aws_pipeline_, m);
   if (!aws.ok()) return Status(aws.status().code(), fmt::format("region {}: {}", rc.name, aws.status().message()));
   region->aws_server_ = std::move(aws).value();
-  net::ServerOptions app_server{rc.name + "/app", rc.app_endpoint, config.limits, nullptr};
+  net::ServerOptions app_server{rc.name + "/app", rc.app_endpoint, config.limits, tls};
   auto app = net::HttpServer::Create(ioc, app_server, *region->app_pipeline_, m);
   if (!app.ok()) return Status(app.status().code(), fmt::format("region {}: {}", rc.name, app.status().message()));
   region->app_server_ = std::move(app).value();

@@ -14,6 +14,7 @@
 #include <memory>
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/ssl/context.hpp>
 
 #include "api/admin/protocol.h"
 #include "api/app/protocol.h"
@@ -34,13 +35,14 @@ class Region {
  public:
   // Opens the region's storage (creating its data directory), checks that
   // the directory belongs to this region, records the start, and binds both
-  // listeners. Errors name the region and what failed: kIoError (directory,
+  // listeners (HTTPS when `tls` is given). Errors name the region and what failed: kIoError (directory,
   // bind), kUnavailable (data directory in use by another process),
   // kInvalidArgument (directory belongs to another region).
   static common::Result<std::unique_ptr<Region>> Open(const common::Config& config,
                                                       const common::RegionConfig& region,
                                                       boost::asio::io_context& ioc,
-                                                      const auth::CredentialStore& credentials);
+                                                      const auth::CredentialStore& credentials,
+                                                      std::shared_ptr<boost::asio::ssl::context> tls = nullptr);
   ~Region();
 
   // Starts accepting on both listeners and reports ready.

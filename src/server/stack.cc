@@ -17,6 +17,7 @@
 
 #include "common/ids.h"
 #include "common/log.h"
+#include "net/tls.h"
 
 namespace server {
 namespace {
@@ -87,11 +88,17 @@ Result<std::unique_ptr<Stack>> Stack::Open(common::Config config) {
   stack->admin_ = *admin;
   stack->credentials_.Add(stack->admin_,
                           fmt::format("arn:aws:iam::{}:root", auth::kAccountId));
+  std::shared_ptr<boost::asio::ssl::context> tls;
+  if (stack->config_.tls) {
+    auto ctx = net::MakeServerTlsContext(*stack->config_.tls);
+    if (!ctx.ok()) return ctx.status();
+    tls = std::move(ctx).value();
+  }
   // Regions open in parallel: each is independent, and start-up time counts.
   std::vector<std::future<Result<std::unique_ptr<Region>>>> opening;
   for (const auto& rc : stack->config_.regions) {
-    opening.push_back(std::async(std::launch::async, [&stack, &rc] {
-      return Region::Open(stack->config_, rc, stack->ioc_, stack->credentials_);
+    opening.push_back(std::async(std::launch::async, [&stack, &rc, tls] {
+      return Region::Open(stack->config_, rc, stack->ioc_, stack->credentials_, tls);
     }));
   }
   Status first_error;

@@ -110,3 +110,61 @@ def test_default_stack_serves_five_regions_without_arguments(tmp_path):
     assert proc.returncode == 0, err
     assert "AKIASTRATUSADMIN0001" in out
     assert (tmp_path / "data" / "admin-credentials").exists()
+
+
+def test_https_listeners_with_configured_certificate(tmp_path):
+    """[tls] makes every listener HTTPS; clients verify it with the CA bundle."""
+    import ssl
+    import boto3
+    from conftest import ACCESS_KEY, SECRET_KEY, free_port
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                    "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+                    "-keyout", str(key), "-out", str(cert)], check=True, capture_output=True)
+    aws, app = free_port(), free_port()
+    cfg = tmp_path / "tls.toml"
+    cfg.write_text(f'[tls]\ncert_file = "{cert}"\nkey_file = "{key}"\n\n[admin]\n'
+                   f'access_key_id = "{ACCESS_KEY}"\nsecret_access_key = "{SECRET_KEY}"\n\n'
+                   f'[[regions]]\nname = "ap-south-1"\nendpoint = "127.0.0.1:{aws}"\n'
+                   f'app_endpoint = "127.0.0.1:{app}"\n')
+    proc = subprocess.Popen([BINARY, "serve", "--config", str(cfg), "--data", str(tmp_path / "d")],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        ctx = ssl.create_default_context(cafile=str(cert))
+        deadline = time.time() + 15
+        while True:
+            try:
+                with urllib.request.urlopen(f"https://127.0.0.1:{aws}/_stratus/health", context=ctx,
+                                            timeout=2) as r:
+                    assert json.loads(r.read())["region"] == "ap-south-1"
+                    break
+            except OSError:
+                assert proc.poll() is None and time.time() < deadline
+                time.sleep(0.05)
+        sts = boto3.client("sts", endpoint_url=f"https://127.0.0.1:{aws}", region_name="ap-south-1",
+                           aws_access_key_id=ACCESS_KEY, aws_secret_access_key=SECRET_KEY,
+                           verify=str(cert))
+        assert sts.get_caller_identity()["Account"] == "000000000000"
+        with urllib.request.urlopen(f"https://127.0.0.1:{app}/_stratus/ready", context=ctx) as r:
+            assert r.status == 200
+        # Plain HTTP on a TLS listener does not get served.
+        with pytest.raises(OSError):
+            urllib.request.urlopen(f"http://127.0.0.1:{aws}/_stratus/health", timeout=5)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        out, _ = proc.communicate(timeout=20)
+    assert proc.returncode == 0
+    assert f"https://127.0.0.1:{aws}" in out
+
+
+def test_bad_tls_files_are_a_clear_error(tmp_path):
+    from conftest import ACCESS_KEY
+    bogus = tmp_path / "bogus.pem"
+    bogus.write_text("not a certificate\n")
+    cfg = tmp_path / "tls.toml"
+    cfg.write_text(f'[tls]\ncert_file = "{bogus}"\nkey_file = "{bogus}"\n\n[admin]\n'
+                   f'access_key_id = "{ACCESS_KEY}"\n\n[[regions]]\nname = "ap-south-1"\n'
+                   f'endpoint = "127.0.0.1:0"\napp_endpoint = "127.0.0.1:0"\n')
+    out = run("serve", "--config", str(cfg), "--data", str(tmp_path / "d"))
+    assert out.returncode == 1
+    assert str(bogus) in out.stderr
