@@ -146,9 +146,12 @@ Result<auth::Principal> Pipeline::Authenticate(const net::Exchange& exchange,
   }
   if (auto declared = header["x-amz-content-sha256"]; !declared.empty()) {
     req.payload_hash = std::string(declared);
-  } else {
+  } else if (!protocol.s3_signing()) {
     req.payload_hash = auth::Sha256Hex(body != nullptr ? *body : std::string_view());
   }
+  // S3 signs the hash it declares in x-amz-content-sha256. Without the header
+  // Verify refuses header auth (kAuthMalformed), as S3 does; assuming an empty
+  // body instead would let a streamed op take a body no signature covers.
   if (!auth::HasSigV4(req)) {
     return Status(ErrorCode::kUnauthenticated,
                   "Request is missing Authentication Token (SigV4 Authorization header or "
@@ -187,6 +190,7 @@ net::Response Pipeline::ConnectionError(http::status status, std::string_view re
   res.msg.set(http::field::content_type, "text/plain; charset=utf-8");
   res.msg.set("x-amz-request-id", common::NewRequestId());
   res.msg.set(http::field::server, "Stratus");
+  res.msg.set(http::field::date, HttpDate(options_.clock()));
   res.msg.body() = fmt::format("{} {}: {}\n", static_cast<unsigned>(status),
                                http::obsolete_reason(status), reason);
   res.msg.prepare_payload();
