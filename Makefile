@@ -41,4 +41,4 @@ bench: build
 	bench/run
 
 clean:
-	rm -rf build build-asan build-fuzz
+	rm -rf build build-san build-fuzz

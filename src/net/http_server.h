@@ -78,6 +78,9 @@ class HttpServer {
   asio::ip::tcp::acceptor acceptor_;
   common::HostPort local_;
   std::atomic<bool> stopping_{false};
+  // True while AcceptLoop runs; Shutdown waits for it to end, since the loop's
+  // pending accept completes (aborted) after the acceptor is closed.
+  std::atomic<bool> accepting_{false};
 
   mutable std::mutex mu_;
   std::unordered_set<SessionBase*> sessions_;  // guarded by mu_

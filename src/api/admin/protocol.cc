@@ -91,8 +91,7 @@ net::Response AdminProtocol::RenderError(const Status& st, const ErrorContext& c
   body["error"] = wire.code;
   body["message"] = st.message();
   body["request_id"] = ctx.request_id;
-  if (!ctx.head) res.msg.body() = boost::json::serialize(body) + "\n";
-  res.msg.prepare_payload();
+  SetErrorBody(res, boost::json::serialize(body) + "\n", ctx.head);
   return res;
 }
 

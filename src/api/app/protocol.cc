@@ -69,8 +69,7 @@ net::Response AppProtocol::RenderError(const Status& st, const ErrorContext& ctx
   res.msg.set("x-amzn-ErrorType", wire.code);
   boost::json::object body;
   body["message"] = st.code() == ErrorCode::kUnimplemented ? "Not Found" : st.message();
-  if (!ctx.head) res.msg.body() = boost::json::serialize(body);
-  res.msg.prepare_payload();
+  SetErrorBody(res, boost::json::serialize(body), ctx.head);
   return res;
 }
 

@@ -28,6 +28,18 @@ bool ErrorMap::Covers() const {
   return true;
 }
 
+void SetErrorBody(net::Response& res, std::string body, bool head) {
+  auto status = res.msg.result_int();
+  bool forbidden = (status >= 100 && status < 200) || status == 204 || status == 304;
+  if (!head && !forbidden) res.msg.body() = std::move(body);
+  if (forbidden) {
+    res.msg.body().clear();
+    res.msg.erase(net::http::field::content_type);
+  } else {
+    res.msg.prepare_payload();
+  }
+}
+
 std::initializer_list<ErrorCode> AllErrorCodes() {
   static constexpr std::initializer_list<ErrorCode> kAll = {
       ErrorCode::kInvalidArgument,   ErrorCode::kNotFound,          ErrorCode::kAlreadyExists,

@@ -47,6 +47,10 @@ class ErrorMap {
   std::map<std::pair<std::string, common::ErrorCode>, WireError, std::less<>> overrides_;
 };
 
+// Finishes an error response: sets the body (unless the request was HEAD or
+// the status forbids one, as 304 does) and Content-Length.
+void SetErrorBody(net::Response& res, std::string body, bool head);
+
 // All ErrorCodes except kOk, for table tests.
 std::initializer_list<common::ErrorCode> AllErrorCodes();
 

@@ -21,8 +21,16 @@ std::string_view PathOf(std::string_view target) {
   return q == std::string_view::npos ? target : target.substr(0, q);
 }
 
-std::string HttpDate(std::chrono::system_clock::time_point t) {
-  return fmt::format("{:%a, %d %b %Y %H:%M:%S} GMT", fmt::gmtime(std::chrono::system_clock::to_time_t(t)));
+// The IMF-fixdate of `t`, formatted once per second per thread.
+const std::string& HttpDate(std::chrono::system_clock::time_point t) {
+  thread_local std::time_t cached_second = -1;
+  thread_local std::string cached;
+  std::time_t now = std::chrono::system_clock::to_time_t(t);
+  if (now != cached_second) {
+    cached = fmt::format("{:%a, %d %b %Y %H:%M:%S} GMT", fmt::gmtime(now));
+    cached_second = now;
+  }
+  return cached;
 }
 
 class InFlight {
@@ -197,6 +205,56 @@ net::Response Pipeline::ConnectionError(http::status status, std::string_view re
   return res;
 }
 
+namespace {
+
+// Finds `key` in `cache`, or makes the series with `make` and remembers it.
+template <typename T, typename Map, typename Key, typename Make>
+T& CachedSeries(std::shared_mutex& mu, Map& cache, const Key& key, Make make) {
+  {
+    std::shared_lock lock(mu);
+    auto it = cache.find(key);
+    if (it != cache.end()) return *it->second;
+  }
+  T& series = make();
+  std::unique_lock lock(mu);
+  cache.emplace(key, &series);
+  return series;
+}
+
+}  // namespace
+
+common::metrics::Counter& Pipeline::RequestsCounter(const SeriesKey& k) {
+  return CachedSeries<common::metrics::Counter>(series_mu_, requests_, k, [&]() -> auto& {
+    return services_.metrics->GetCounter(
+        "stratus_requests_total", "Requests served, by operation and HTTP status.",
+        {{"listener", options_.listener},
+         {"protocol", std::string(k.protocol)},
+         {"operation", std::string(k.operation)},
+         {"status", std::to_string(k.code)}});
+  });
+}
+
+common::metrics::Counter& Pipeline::ErrorsCounter(const SeriesKey& k) {
+  return CachedSeries<common::metrics::Counter>(series_mu_, errors_, k, [&]() -> auto& {
+    return services_.metrics->GetCounter(
+        "stratus_request_errors_total", "Requests that failed, by operation and error.",
+        {{"listener", options_.listener},
+         {"protocol", std::string(k.protocol)},
+         {"operation", std::string(k.operation)},
+         {"error", std::string(common::ErrorCodeName(static_cast<ErrorCode>(k.code)))}});
+  });
+}
+
+common::metrics::Histogram& Pipeline::LatencyHistogram(const SeriesKey& k) {
+  return CachedSeries<common::metrics::Histogram>(series_mu_, latency_, k, [&]() -> auto& {
+    return services_.metrics->GetHistogram("stratus_request_duration_seconds",
+                                           "Request latency by operation.",
+                                           {{"listener", options_.listener},
+                                            {"protocol", std::string(k.protocol)},
+                                            {"operation", std::string(k.operation)}});
+  });
+}
+
 void Pipeline::Record(const net::Exchange& exchange, const Protocol* protocol,
                       const Outcome& outcome, const std::string& request_id,
                       const net::Response& response, std::chrono::steady_clock::time_point start) {
@@ -204,27 +262,12 @@ void Pipeline::Record(const net::Exchange& exchange, const Protocol* protocol,
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const std::string_view proto = protocol != nullptr ? protocol->name() : "none";
   const unsigned status = response.msg.result_int();
-  auto& m = *services_.metrics;
-  m.GetCounter("stratus_requests_total", "Requests served, by operation and HTTP status.",
-               {{"listener", options_.listener},
-                {"protocol", std::string(proto)},
-                {"operation", std::string(outcome.operation)},
-                {"status", std::to_string(status)}})
-      .Inc();
-  m.GetHistogram("stratus_request_duration_seconds", "Request latency by operation.",
-                 {{"listener", options_.listener},
-                  {"protocol", std::string(proto)},
-                  {"operation", std::string(outcome.operation)}})
-      .Observe(seconds);
+  RequestsCounter({proto, outcome.operation, static_cast<int>(status)}).Inc();
+  LatencyHistogram({proto, outcome.operation, 0}).Observe(seconds);
   std::string_view error_code;
   if (!outcome.error.ok()) {
     error_code = common::ErrorCodeName(outcome.error.code());
-    m.GetCounter("stratus_request_errors_total", "Requests that failed, by operation and error.",
-                 {{"listener", options_.listener},
-                  {"protocol", std::string(proto)},
-                  {"operation", std::string(outcome.operation)},
-                  {"error", std::string(error_code)}})
-        .Inc();
+    ErrorsCounter({proto, outcome.operation, static_cast<int>(outcome.error.code())}).Inc();
   }
   if (options_.access_log) {
     const auto& h = exchange.header();

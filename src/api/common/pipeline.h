@@ -12,7 +12,9 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <shared_mutex>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include <spdlog/logger.h>
@@ -51,11 +53,35 @@ class Pipeline final : public net::Handler {
               const std::string& request_id, const net::Response& response,
               std::chrono::steady_clock::time_point start);
 
+  // The metric series of one (protocol, operation, HTTP status or error)
+  // outcome, cached so the hot path neither builds label strings nor searches
+  // the registry. Op names are the static strings of their OpSpec.
+  struct SeriesKey {
+    std::string_view protocol;
+    std::string_view operation;
+    int code;  // HTTP status, or ErrorCode for the errors counter
+    bool operator==(const SeriesKey&) const = default;
+  };
+  struct SeriesHash {
+    size_t operator()(const SeriesKey& k) const {
+      return std::hash<std::string_view>()(k.operation) ^ (std::hash<std::string_view>()(k.protocol) << 1) ^
+             (static_cast<size_t>(k.code) << 7);
+    }
+  };
+  common::metrics::Counter& RequestsCounter(const SeriesKey& key);
+  common::metrics::Counter& ErrorsCounter(const SeriesKey& key);
+  common::metrics::Histogram& LatencyHistogram(const SeriesKey& key);
+
   Services& services_;
   const auth::CredentialStore& credentials_;
   std::vector<const Protocol*> protocols_;
   PipelineOptions options_;
   common::metrics::Gauge& in_flight_;
+
+  std::shared_mutex series_mu_;
+  std::unordered_map<SeriesKey, common::metrics::Counter*, SeriesHash> requests_;   // GUARDED_BY(series_mu_)
+  std::unordered_map<SeriesKey, common::metrics::Counter*, SeriesHash> errors_;     // GUARDED_BY(series_mu_)
+  std::unordered_map<SeriesKey, common::metrics::Histogram*, SeriesHash> latency_;  // GUARDED_BY(series_mu_)
 };
 
 }  // namespace api

@@ -46,8 +46,7 @@ net::Response RenderJsonError(const Status& st, const ErrorContext& ctx,
   boost::json::object body;
   body["__type"] = std::string(error_namespace) + std::string(wire.code);
   body["message"] = st.message();
-  res.msg.body() = boost::json::serialize(body);
-  res.msg.prepare_payload();
+  SetErrorBody(res, boost::json::serialize(body), ctx.head);
   return res;
 }
 

@@ -44,11 +44,12 @@ net::Response RenderQueryError(const Status& st, const ErrorContext& ctx, std::s
   res.msg.set(net::http::field::content_type, "text/xml");
   const char* type = static_cast<unsigned>(wire.status) >= 500 ? "Receiver" : "Sender";
   std::string ns = xmlns.empty() ? std::string() : fmt::format(" xmlns=\"{}\"", xmlns);
-  res.msg.body() = fmt::format(
+  SetErrorBody(res,
+               fmt::format(
       "<?xml version=\"1.0\"?>\n<ErrorResponse{}><Error><Type>{}</Type><Code>{}</Code>"
       "<Message>{}</Message></Error><RequestId>{}</RequestId></ErrorResponse>",
-      ns, type, wire.code, rest_xml::XmlEscape(st.message()), ctx.request_id);
-  res.msg.prepare_payload();
+      ns, type, wire.code, rest_xml::XmlEscape(st.message()), ctx.request_id),
+               ctx.head);
   return res;
 }
 

@@ -56,13 +56,13 @@ net::Response RenderS3Error(const Status& st, const ErrorContext& ctx) {
   net::Response res;
   res.msg.result(wire.status);
   res.msg.set(net::http::field::content_type, "application/xml");
-  if (!ctx.head) {
-    res.msg.body() = fmt::format(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>{}</Code><Message>{}</Message>"
-        "<Resource>{}</Resource><RequestId>{}</RequestId></Error>",
-        wire.code, XmlEscape(st.message()), XmlEscape(ctx.resource), ctx.request_id);
-  }
-  res.msg.prepare_payload();
+  SetErrorBody(res,
+               fmt::format("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>{}</Code>"
+                           "<Message>{}</Message><Resource>{}</Resource><RequestId>{}</RequestId>"
+                           "</Error>",
+                           wire.code, XmlEscape(st.message()), XmlEscape(ctx.resource),
+                           ctx.request_id),
+               ctx.head);
   return res;
 }
 

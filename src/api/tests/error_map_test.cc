@@ -143,3 +143,22 @@ TEST(ErrorMapTest, QueryErrorBody) {
 
 }  // namespace
 }  // namespace api
+
+namespace api {
+namespace {
+
+// Verifies a 304 error response carries no body (HTTP forbids one) in every
+// protocol that maps an error to 304, and rendering never throws.
+TEST(ErrorMapTest, NotModifiedHasNoBody) {
+  ErrorContext ctx{"REQ4", "/b/k", "GetObject", false};
+  Status st(common::ErrorCode::kNotModified, "not modified");
+  for (const net::Response& res :
+       {rest_xml::RenderS3Error(st, ctx), admin::AdminProtocol().RenderError(st, ctx),
+        app::AppProtocol({}).RenderError(st, ctx)}) {
+    EXPECT_EQ(res.msg.result(), net::http::status::not_modified);
+    EXPECT_TRUE(res.msg.body().empty());
+  }
+}
+
+}  // namespace
+}  // namespace api
