@@ -54,9 +54,7 @@ std::shared_ptr<spdlog::logger> OpenAccessLog(const std::string& name, const std
   return logger;
 }
 
-std::string JsonEscape(std::string_view s) {
-  std::string out;
-  out.reserve(s.size() + 8);
+void AppendJsonEscaped(std::string& out, std::string_view s) {
   for (unsigned char c : s) {
     switch (c) {
       case '"': out += "\\\""; break;
@@ -66,12 +64,18 @@ std::string JsonEscape(std::string_view s) {
       case '\t': out += "\\t"; break;
       default:
         if (c < 0x20) {
-          out += fmt::format("\\u{:04x}", c);
+          fmt::format_to(std::back_inserter(out), "\\u{:04x}", c);
         } else {
           out += static_cast<char>(c);
         }
     }
   }
+}
+
+std::string JsonEscape(std::string_view s) {
+  std::string out;
+  out.reserve(s.size() + 8);
+  AppendJsonEscaped(out, s);
   return out;
 }
 

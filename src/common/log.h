@@ -26,5 +26,7 @@ std::shared_ptr<spdlog::logger> OpenAccessLog(const std::string& name, const std
 
 // Escapes `s` for inclusion inside a JSON string literal.
 std::string JsonEscape(std::string_view s);
+// Appends `s`, escaped as JsonEscape does, to `out`.
+void AppendJsonEscaped(std::string& out, std::string_view s);
 
 }  // namespace common::log

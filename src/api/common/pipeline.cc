@@ -274,16 +274,43 @@ void Pipeline::Record(const net::Exchange& exchange, const Protocol* protocol,
     uint64_t bytes_out = response.msg.has_content_length() && !response.head
                              ? response.msg.payload_size().value_or(response.msg.body().size())
                              : response.msg.body().size();
-    options_.access_log->info(
-        "{{\"time\":\"{:%Y-%m-%dT%H:%M:%S}Z\",\"region\":\"{}\",\"listener\":\"{}\","
-        "\"request_id\":\"{}\",\"remote\":\"{}\",\"method\":\"{}\",\"path\":\"{}\","
-        "\"protocol\":\"{}\",\"operation\":\"{}\",\"status\":{},\"error\":\"{}\","
-        "\"principal\":\"{}\",\"bytes_in\":{},\"bytes_out\":{},\"duration_ms\":{:.3f}}}",
-        fmt::gmtime(std::chrono::system_clock::to_time_t(options_.clock())), services_.region,
-        options_.listener, request_id, exchange.remote_address(),
-        common::log::JsonEscape(h.method_string()), common::log::JsonEscape(PathOf(h.target())),
-        proto, outcome.operation, status, error_code, common::log::JsonEscape(outcome.principal),
-        exchange.body_bytes_read(), bytes_out, seconds * 1000);
+    // One JSON line, built in a per-thread buffer (this runs for every request).
+    thread_local std::string line;
+    thread_local std::time_t line_second = -1;
+    thread_local char stamp[24];
+    std::time_t now = std::chrono::system_clock::to_time_t(options_.clock());
+    if (now != line_second) {
+      fmt::format_to_n(stamp, sizeof(stamp) - 1, "{:%Y-%m-%dT%H:%M:%S}Z", fmt::gmtime(now));
+      stamp[20] = '\0';
+      line_second = now;
+    }
+    auto out = [](std::string_view piece) { line.append(piece); };
+    line.clear();
+    out("{\"time\":\"");
+    out(stamp);
+    out("\",\"region\":\"");
+    common::log::AppendJsonEscaped(line, services_.region);
+    out("\",\"listener\":\"");
+    out(options_.listener);
+    out("\",\"request_id\":\"");
+    out(request_id);
+    out("\",\"remote\":\"");
+    out(exchange.remote_address());
+    out("\",\"method\":\"");
+    common::log::AppendJsonEscaped(line, h.method_string());
+    out("\",\"path\":\"");
+    common::log::AppendJsonEscaped(line, PathOf(h.target()));
+    out("\",\"protocol\":\"");
+    out(proto);
+    out("\",\"operation\":\"");
+    out(outcome.operation);
+    fmt::format_to(std::back_inserter(line),
+                   "\",\"status\":{},\"error\":\"{}\",\"principal\":\"", status, error_code);
+    common::log::AppendJsonEscaped(line, outcome.principal);
+    fmt::format_to(std::back_inserter(line),
+                   "\",\"bytes_in\":{},\"bytes_out\":{},\"duration_ms\":{:.3f}}}",
+                   exchange.body_bytes_read(), bytes_out, seconds * 1000);
+    options_.access_log->log(spdlog::level::info, spdlog::string_view_t(line.data(), line.size()));
   }
   // Only what an operator must act on is an error; client mistakes and
   // disconnects are in the access log and the metrics.
