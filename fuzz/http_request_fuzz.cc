@@ -245,6 +245,17 @@ World& TheWorld() {
   return *world;
 }
 
+// Ends the input as Beast's read loop does: put_eof only once some bytes were
+// parsed (its precondition), else the stream ended before a message began.
+template <typename Parser>
+void PutEof(Parser& parser, boost::beast::error_code& ec) {
+  if (!parser.got_some()) {
+    ec = http::error::end_of_stream;
+    return;
+  }
+  parser.put_eof(ec);
+}
+
 // Hands the input to a parser in pieces, keeping what the parser has not
 // consumed yet, as a read loop over a socket does.
 class Feeder {
@@ -260,7 +271,7 @@ class Feeder {
     boost::beast::error_code ec;
     while (!done(parser)) {
       if (pending_.empty() && !Next()) {
-        parser.put_eof(ec);
+        PutEof(parser, ec);
         return ec ? ec : make_error_code(http::error::need_more);
       }
       size_t n = parser.put(asio::buffer(pending_.data(), pending_.size()), ec);
@@ -268,7 +279,7 @@ class Feeder {
       if (ec == http::error::need_more || (!ec && n == 0)) {
         ec = {};
         if (!Next()) {
-          parser.put_eof(ec);
+          PutEof(parser, ec);
           return ec ? ec : make_error_code(http::error::need_more);
         }
         continue;
