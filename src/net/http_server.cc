@@ -69,8 +69,8 @@ class Session final : public SessionBase,
   Session(HttpServer& server, Stream stream, std::string remote)
       : server_(server), stream_(std::move(stream)), remote_(std::move(remote)) {}
 
+  // Runs the connection; the server registered the session before spawning this.
   static awaitable<void> Run(std::shared_ptr<Session> self) {
-    self->server_.Register(self.get());
     try {
       co_await self->Loop();
     } catch (const std::exception& e) {
@@ -85,7 +85,13 @@ class Session final : public SessionBase,
 
   void CloseIfIdle() override {
     asio::post(stream_.get_executor(), [self = this->shared_from_this()] {
-      if (self->idle_) self->Close();
+      // Cancel rather than close: a read that has already taken bytes from
+      // the socket (Asio reads speculatively) completes and is served; one
+      // still waiting is aborted and the session closes itself.
+      if (self->idle_ && !self->HasPendingInput()) {
+        beast::error_code ec;
+        self->Lowest().socket().cancel(ec);
+      }
     });
   }
 
@@ -170,6 +176,15 @@ class Session final : public SessionBase,
   }
   void CountIn(size_t n) { server_.bytes_in_.Inc(n); }
 
+  // True if request bytes have arrived that the session has not parsed yet
+  // (buffered, or waiting in the socket): a request the client already sent
+  // is served, not dropped, by a graceful shutdown.
+  bool HasPendingInput() {
+    if (buffer_.size() > 0) return true;
+    beast::error_code ec;
+    return Lowest().socket().available(ec) > 0 && !ec;
+  }
+
   void Close() {
     if (closed_) return;
     closed_ = true;
@@ -213,7 +228,7 @@ class Session final : public SessionBase,
       body_bytes_ = 0;
 
       idle_ = true;
-      if (server_.stopping() || closed_) co_return;
+      if (closed_ || (server_.stopping() && !HasPendingInput())) co_return;
       Lowest().expires_after(std::chrono::seconds(limits.idle_timeout_seconds));
       auto [ec, n] = co_await http::async_read_header(stream_, buffer_, *header_parser_, kUse);
       idle_ = false;
@@ -469,7 +484,16 @@ void HttpServer::Unregister(SessionBase* s) {
 awaitable<void> HttpServer::AcceptLoop() {
   for (;;) {
     auto [ec, socket] = co_await acceptor_.async_accept(asio::make_strand(ioc_), kUse);
-    if (stopping()) co_return;
+    if (stopping()) {
+      // Accepted as the stop began: serve what this client already sent.
+      if (!ec) {
+        accepted_.Inc();
+        beast::error_code ignored;
+        auto ep = socket.remote_endpoint(ignored);
+        StartSession(std::move(socket), fmt::format("{}:{}", ep.address().to_string(), ep.port()));
+      }
+      co_return;
+    }
     if (ec) {
       if (ec == asio::error::operation_aborted || ec == asio::error::bad_descriptor) co_return;
       // EMFILE and friends: back off briefly rather than spin.
@@ -502,25 +526,49 @@ awaitable<void> HttpServer::AcceptLoop() {
           asio::detached);
       continue;
     }
-    if (options_.tls) {
-      using TlsStream = beast::ssl_stream<beast::tcp_stream>;
-      auto s = std::make_shared<Session<TlsStream>>(
-          *this, TlsStream(beast::tcp_stream(std::move(socket)), *options_.tls), std::move(remote));
-      asio::co_spawn(s->executor(), Session<TlsStream>::Run(s), asio::detached);
-    } else {
-      auto s = std::make_shared<Session<beast::tcp_stream>>(*this, beast::tcp_stream(std::move(socket)),
-                                                            std::move(remote));
-      asio::co_spawn(s->executor(), Session<beast::tcp_stream>::Run(s), asio::detached);
-    }
+    StartSession(std::move(socket), std::move(remote));
   }
+}
+
+void HttpServer::StartSession(tcp::socket socket, std::string remote) {
+  // Registered before it is spawned, so Shutdown never misses a session
+  // that has not started running yet.
+  if (options_.tls) {
+    using TlsStream = beast::ssl_stream<beast::tcp_stream>;
+    auto s = std::make_shared<Session<TlsStream>>(
+        *this, TlsStream(beast::tcp_stream(std::move(socket)), *options_.tls), std::move(remote));
+    Register(s.get());
+    asio::co_spawn(s->executor(), Session<TlsStream>::Run(s), asio::detached);
+  } else {
+    auto s = std::make_shared<Session<beast::tcp_stream>>(*this, beast::tcp_stream(std::move(socket)),
+                                                          std::move(remote));
+    Register(s.get());
+    asio::co_spawn(s->executor(), Session<beast::tcp_stream>::Run(s), asio::detached);
+  }
+}
+
+void HttpServer::DrainBacklogAndClose() {
+  // Connections the kernel completed before the stop are clients that have
+  // sent (or are sending) a request: take them and serve what they sent,
+  // rather than resetting them with the listening socket.
+  beast::error_code ec;
+  acceptor_.non_blocking(true, ec);
+  for (int i = 0; !ec && i < 4096; ++i) {
+    tcp::socket socket(asio::make_strand(ioc_));
+    acceptor_.accept(socket, ec);
+    if (ec) break;
+    accepted_.Inc();
+    beast::error_code ignored;
+    socket.set_option(tcp::no_delay(true), ignored);
+    auto ep = socket.remote_endpoint(ignored);
+    StartSession(std::move(socket), fmt::format("{}:{}", ep.address().to_string(), ep.port()));
+  }
+  acceptor_.close(ec);
 }
 
 awaitable<void> HttpServer::Shutdown(std::chrono::milliseconds grace) {
   stopping_.store(true, std::memory_order_release);
-  asio::post(acceptor_.get_executor(), [this] {
-    beast::error_code ec;
-    acceptor_.close(ec);
-  });
+  asio::post(acceptor_.get_executor(), [this] { DrainBacklogAndClose(); });
   auto executor = co_await asio::this_coro::executor;
   auto close_all = [this](bool force) {
     std::lock_guard lock(mu_);

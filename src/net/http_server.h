@@ -69,6 +69,10 @@ class HttpServer {
              common::metrics::Registry& metrics);
 
   awaitable<void> AcceptLoop();
+  void StartSession(asio::ip::tcp::socket socket, std::string remote);
+  // Takes every connection already queued on the listening socket, then
+  // closes it. Runs on the acceptor's strand.
+  void DrainBacklogAndClose();
   void Register(SessionBase* s);
   void Unregister(SessionBase* s);
 
