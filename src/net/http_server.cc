@@ -509,17 +509,19 @@ awaitable<void> HttpServer::AcceptLoop() {
     std::string remote = fmt::format("{}:{}", remote_ep.address().to_string(), remote_ep.port());
     if (connection_count() >= options_.limits.max_connections) {
       rejected_.Inc();
+      // The response is made here: the coroutine below may outlive the server,
+      // so it must not touch it.
+      Response res =
+          handler_.ConnectionError(http::status::service_unavailable, "too many connections");
+      res.msg.keep_alive(false);
+      res.msg.prepare_payload();
       auto executor = socket.get_executor();
       asio::co_spawn(
           executor,
-          [this, s = std::move(socket)]() mutable -> awaitable<void> {
+          [s = std::move(socket), msg = std::move(res.msg)]() mutable -> awaitable<void> {
             beast::tcp_stream stream(std::move(s));
             stream.expires_after(std::chrono::seconds(5));
-            Response res = handler_.ConnectionError(http::status::service_unavailable,
-                                                    "too many connections");
-            res.msg.keep_alive(false);
-            res.msg.prepare_payload();
-            co_await http::async_write(stream, res.msg, kUse);
+            co_await http::async_write(stream, msg, kUse);
             beast::error_code e;
             stream.socket().shutdown(tcp::socket::shutdown_both, e);
           },
