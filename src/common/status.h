@@ -48,12 +48,19 @@ class [[nodiscard]] Status {
  public:
   Status() = default;
   Status(ErrorCode code, std::string message) : code_(code), message_(std::move(message)) {}
+  // `reason` refines the code for protocols that name errors more finely
+  // (S3's NoSuchBucket vs NoSuchKey, both kNotFound). It must point to static
+  // storage (a string literal); each protocol's error map decides whether it
+  // knows the reason, else the code alone decides.
+  Status(ErrorCode code, std::string message, std::string_view reason)
+      : code_(code), message_(std::move(message)), reason_(reason) {}
 
   static Status Ok() { return Status(); }
 
   bool ok() const { return code_ == ErrorCode::kOk; }
   ErrorCode code() const { return code_; }
   const std::string& message() const { return message_; }
+  std::string_view reason() const { return reason_; }
 
   // "NotFound: no such bucket" — for logs, never for the wire.
   std::string ToString() const;
@@ -63,6 +70,7 @@ class [[nodiscard]] Status {
  private:
   ErrorCode code_ = ErrorCode::kOk;
   std::string message_;
+  std::string_view reason_;
 };
 
 inline Status InvalidArgument(std::string m) { return {ErrorCode::kInvalidArgument, std::move(m)}; }

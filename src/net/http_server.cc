@@ -222,6 +222,10 @@ class Session final : public SessionBase,
       // A fresh parser per message.
       header_parser_.emplace();
       header_parser_->header_limit(limits.max_header_bytes);
+      // Body limits are the operation's (ReadBody's limit, or none when
+      // streamed): Beast's default would refuse any Content-Length over 8 MB
+      // while the header is read, before the request is even routed.
+      header_parser_->body_limit(boost::none);
       stream_parser_.reset();
       body_complete_ = false;
       continue_sent_ = false;

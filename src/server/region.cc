@@ -7,6 +7,7 @@
 #include <fmt/chrono.h>
 #include <fmt/format.h>
 
+#include "api/s3/routes.h"
 #include "api/sts/service.h"
 #include "common/log.h"
 #include "common/process.h"
@@ -62,6 +63,17 @@ Result<std::unique_ptr<Region>> Region::Open(const common::Config& config,
   region->store_ = std::move(store).value();
   if (auto st = region->RecordStart(); !st.ok()) return st;
 
+  service::objects::ServiceOptions object_options;
+  object_options.region = rc.name;
+  auto objects = service::objects::ObjectService::Open(*region->store_, rc.data_dir / "blobs",
+                                                       object_options, &region->metrics_);
+  if (!objects.ok()) {
+    return Status(objects.status().code(),
+                  fmt::format("region {}: objects: {}", rc.name, objects.status().message()));
+  }
+  region->objects_ = std::move(objects).value();
+  region->services_.objects = region->objects_.get();
+
   auto& m = region->metrics_;
   m.AddCallbackGauge("process_resident_memory_bytes", "Resident memory of the whole process.",
                      [] { return static_cast<double>(common::ProcessRssBytes()); });
@@ -72,7 +84,8 @@ Result<std::unique_ptr<Region>> Region::Open(const common::Config& config,
   region->json_ = std::make_unique<api::json::JsonProtocol>(api::json::Router({}));
   region->query_ = std::make_unique<api::query::QueryProtocol>(
       api::query::Router({api::sts::QueryRoutes()}));
-  region->rest_xml_ = std::make_unique<api::rest_xml::RestXmlProtocol>(api::rest_xml::Router({}));
+  region->rest_xml_ =
+      std::make_unique<api::rest_xml::RestXmlProtocol>(api::rest_xml::Router(api::s3::Routes()));
   region->app_ = std::make_unique<api::app::AppProtocol>(std::vector<api::app::AppRoute>{});
 
   std::string access_path = config.access_log;

@@ -27,6 +27,7 @@
 #include "common/config.h"
 #include "common/metrics.h"
 #include "net/http_server.h"
+#include "service/objects/object_service.h"
 #include "storage/kv_store.h"
 
 namespace server {
@@ -66,6 +67,8 @@ class Region {
   common::metrics::Registry metrics_;
   api::Services services_;
   std::unique_ptr<storage::KvStore> store_;
+  // Services over store_ (declared after it, so destroyed before it).
+  std::unique_ptr<service::objects::ObjectService> objects_;
 
   api::admin::AdminProtocol admin_;
   std::unique_ptr<api::json::JsonProtocol> json_;

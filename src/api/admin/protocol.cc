@@ -82,7 +82,7 @@ Result<RouteMatch> AdminProtocol::Route(const net::RequestHeader& header, const 
 }
 
 net::Response AdminProtocol::RenderError(const Status& st, const ErrorContext& ctx) const {
-  WireError wire = AdminErrorMap().Lookup(st.code(), ctx.operation);
+  WireError wire = AdminErrorMap().Lookup(st, ctx.operation);
   net::Response res;
   res.msg.result(wire.status);
   res.msg.set(net::http::field::content_type, "application/json");

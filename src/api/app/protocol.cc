@@ -62,7 +62,7 @@ Result<RouteMatch> AppProtocol::Route(const net::RequestHeader& header, const st
 }
 
 net::Response AppProtocol::RenderError(const Status& st, const ErrorContext& ctx) const {
-  WireError wire = AppErrorMap().Lookup(st.code(), ctx.operation);
+  WireError wire = AppErrorMap().Lookup(st, ctx.operation);
   net::Response res;
   res.msg.result(wire.status);
   res.msg.set(net::http::field::content_type, "application/json");

@@ -4,14 +4,20 @@ namespace api {
 
 using common::ErrorCode;
 
-ErrorMap::ErrorMap(std::initializer_list<Entry> defaults, std::initializer_list<Override> overrides) {
+ErrorMap::ErrorMap(std::initializer_list<Entry> defaults, std::initializer_list<Override> overrides,
+                   std::initializer_list<Reason> reasons) {
+  for (const auto& r : reasons) reasons_.emplace(std::string(r.reason), r.wire);
   for (const auto& e : defaults) defaults_.emplace(e.code, e.wire);
   for (const auto& o : overrides) {
     overrides_.emplace(std::make_pair(std::string(o.operation), o.code), o.wire);
   }
 }
 
-WireError ErrorMap::Lookup(ErrorCode code, std::string_view operation) const {
+WireError ErrorMap::Lookup(ErrorCode code, std::string_view operation, std::string_view reason) const {
+  if (!reason.empty()) {
+    auto it = reasons_.find(reason);
+    if (it != reasons_.end()) return it->second;
+  }
   if (!overrides_.empty() && !operation.empty()) {
     auto it = overrides_.find(std::make_pair(std::string(operation), code));
     if (it != overrides_.end()) return it->second;

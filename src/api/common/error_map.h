@@ -31,13 +31,24 @@ class ErrorMap {
     common::ErrorCode code;
     WireError wire;
   };
+  // A Status reason (see common::Status) this protocol names on the wire.
+  struct Reason {
+    std::string_view reason;
+    WireError wire;
+  };
 
   // `defaults` must cover every ErrorCode but kOk (checked by the table tests
   // through Covers()).
-  ErrorMap(std::initializer_list<Entry> defaults, std::initializer_list<Override> overrides = {});
+  ErrorMap(std::initializer_list<Entry> defaults, std::initializer_list<Override> overrides = {},
+           std::initializer_list<Reason> reasons = {});
 
-  // The wire error for `code` raised by `operation` (op name, may be "").
-  WireError Lookup(common::ErrorCode code, std::string_view operation = {}) const;
+  // The wire error for `code` raised by `operation` (op name, may be ""):
+  // a known `reason` first, then the operation's override, then the default.
+  WireError Lookup(common::ErrorCode code, std::string_view operation = {},
+                   std::string_view reason = {}) const;
+  WireError Lookup(const common::Status& status, std::string_view operation) const {
+    return Lookup(status.code(), operation, status.reason());
+  }
 
   // True if every ErrorCode except kOk has a default entry.
   bool Covers() const;
@@ -45,6 +56,7 @@ class ErrorMap {
  private:
   std::map<common::ErrorCode, WireError> defaults_;
   std::map<std::pair<std::string, common::ErrorCode>, WireError, std::less<>> overrides_;
+  std::map<std::string, WireError, std::less<>> reasons_;
 };
 
 // Finishes an error response: sets the body (unless the request was HEAD or

@@ -20,9 +20,11 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 
 #include "api/common/services.h"
 #include "auth/credentials.h"
+#include "auth/sigv4.h"
 #include "common/status.h"
 #include "net/http_types.h"
 
@@ -63,6 +65,9 @@ struct OpContext {
   Services& services;
   auth::Principal principal;
   std::optional<std::string> body;  // set when the op's policy is kBuffered
+  // What the request's signature established (absent for anonymous ops):
+  // streamed S3 bodies check their payload hash and aws-chunked signatures with it.
+  std::optional<auth::SigV4Result> signature;
 };
 
 using OpRunner = net::awaitable<Result<net::Response>> (*)(OpContext&);
@@ -72,15 +77,21 @@ struct Op {
   OpRunner run;
 };
 
+// An op whose Execute yields the net::Response itself (a streamed body, or a
+// response whose shape depends on the outcome) has no Render.
 template <typename T>
 net::awaitable<Result<net::Response>> RunOp(OpContext& ctx) {
   auto request = T::Parse(ctx);
   if (!request.ok()) co_return request.status();
   auto output = co_await T::Execute(ctx, std::move(request).value());
   if (!output.ok()) co_return output.status();
-  net::Response res;
-  T::Render(*output, ctx, res);
-  co_return res;
+  if constexpr (std::is_same_v<std::decay_t<decltype(*output)>, net::Response>) {
+    co_return std::move(output).value();
+  } else {
+    net::Response res;
+    T::Render(*output, ctx, res);
+    co_return res;
+  }
 }
 
 template <typename T>

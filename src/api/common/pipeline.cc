@@ -123,15 +123,18 @@ net::awaitable<net::Response> Pipeline::Dispatch(net::Exchange& exchange, const 
   }
 
   auth::Principal principal;
+  std::optional<auth::SigV4Result> signature;
   if (!op.spec.anonymous) {
     auto authenticated = Authenticate(exchange, protocol, body ? &*body : nullptr);
     if (!authenticated.ok()) co_return fail(authenticated.status());
-    principal = std::move(authenticated).value();
+    principal = authenticated->principal;
+    signature = std::move(authenticated).value();
     outcome.principal = principal.access_key_id;
   }
   if (auto st = Authorize(principal, op.spec); !st.ok()) co_return fail(st);
 
-  OpContext ctx{exchange, match, request_id, services_, std::move(principal), std::move(body)};
+  OpContext ctx{exchange,         match,           request_id, services_, std::move(principal),
+                std::move(body), std::move(signature)};
   auto result = co_await op.run(ctx);
   if (!result.ok()) co_return fail(result.status());
   net::Response response = std::move(result).value();
@@ -139,7 +142,7 @@ net::awaitable<net::Response> Pipeline::Dispatch(net::Exchange& exchange, const 
   co_return response;
 }
 
-Result<auth::Principal> Pipeline::Authenticate(const net::Exchange& exchange,
+Result<auth::SigV4Result> Pipeline::Authenticate(const net::Exchange& exchange,
                                                const Protocol& protocol,
                                                const std::string* body) const {
   const auto& header = exchange.header();
@@ -179,7 +182,7 @@ Result<auth::Principal> Pipeline::Authenticate(const net::Exchange& exchange,
                     "The provided 'x-amz-content-sha256' header does not match what was computed.");
     }
   }
-  return std::move(verified).value().principal;
+  return std::move(verified).value();
 }
 
 Status Pipeline::Authorize(const auth::Principal& principal, const OpSpec& spec) const {

@@ -46,7 +46,7 @@ class Pipeline final : public net::Handler {
   struct Outcome;
   net::awaitable<net::Response> Dispatch(net::Exchange& exchange, const Protocol& protocol,
                                          const std::string& request_id, Outcome& outcome);
-  Result<auth::Principal> Authenticate(const net::Exchange& exchange, const Protocol& protocol,
+  Result<auth::SigV4Result> Authenticate(const net::Exchange& exchange, const Protocol& protocol,
                                        const std::string* body) const;
   Status Authorize(const auth::Principal& principal, const OpSpec& spec) const;
   void Record(const net::Exchange& exchange, const Protocol* protocol, const Outcome& outcome,

@@ -8,6 +8,10 @@
 
 #include "common/metrics.h"
 
+namespace service::objects {
+class ObjectService;
+}
+
 namespace api {
 
 enum class Readiness { kStarting, kReady, kStopping };
@@ -21,6 +25,9 @@ struct Services {
   std::string data_dir;
   uint64_t boot_count = 0;
   std::string created_at;  // when this region's data directory was initialised
+
+  // The domain services (null where a region or a test has none).
+  service::objects::ObjectService* objects = nullptr;
 };
 
 }  // namespace api

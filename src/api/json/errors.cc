@@ -38,7 +38,7 @@ const ErrorMap& JsonErrorMap() {
 
 net::Response RenderJsonError(const Status& st, const ErrorContext& ctx,
                               std::string_view error_namespace, std::string_view content_type) {
-  WireError wire = JsonErrorMap().Lookup(st.code(), ctx.operation);
+  WireError wire = JsonErrorMap().Lookup(st, ctx.operation);
   net::Response res;
   res.msg.result(wire.status);
   res.msg.set(net::http::field::content_type, content_type);

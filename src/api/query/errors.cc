@@ -38,7 +38,7 @@ const ErrorMap& QueryErrorMap() {
 }
 
 net::Response RenderQueryError(const Status& st, const ErrorContext& ctx, std::string_view xmlns) {
-  WireError wire = QueryErrorMap().Lookup(st.code(), ctx.operation);
+  WireError wire = QueryErrorMap().Lookup(st, ctx.operation);
   net::Response res;
   res.msg.result(wire.status);
   res.msg.set(net::http::field::content_type, "text/xml");

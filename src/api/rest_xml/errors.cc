@@ -31,6 +31,44 @@ const ErrorMap& S3ErrorMap() {
       {ErrorCode::kIoError, {status::internal_server_error, "InternalError"}},
       {ErrorCode::kCorruption, {status::internal_server_error, "InternalError"}},
       {ErrorCode::kInternal, {status::internal_server_error, "InternalError"}},
+  }, {}, {
+      // The object service's reasons, and S3's own codes raised by the S3 ops.
+      {"NoSuchBucket", {status::not_found, "NoSuchBucket"}},
+      {"NoSuchKey", {status::not_found, "NoSuchKey"}},
+      {"NoSuchVersion", {status::not_found, "NoSuchVersion"}},
+      {"NoSuchUpload", {status::not_found, "NoSuchUpload"}},
+      {"NoSuchTagSet", {status::not_found, "NoSuchTagSet"}},
+      {"NoSuchCORSConfiguration", {status::not_found, "NoSuchCORSConfiguration"}},
+      {"NoSuchPublicAccessBlockConfiguration", {status::not_found, "NoSuchPublicAccessBlockConfiguration"}},
+      {"NoSuchBucketPolicy", {status::not_found, "NoSuchBucketPolicy"}},
+      {"BucketNotEmpty", {status::conflict, "BucketNotEmpty"}},
+      {"BucketAlreadyOwnedByYou", {status::conflict, "BucketAlreadyOwnedByYou"}},
+      {"BucketAlreadyExists", {status::conflict, "BucketAlreadyExists"}},
+      {"InvalidPart", {status::bad_request, "InvalidPart"}},
+      {"InvalidPartOrder", {status::bad_request, "InvalidPartOrder"}},
+      {"InvalidPartNumber", {status::range_not_satisfiable, "InvalidPartNumber"}},
+      {"EntityTooSmall", {status::bad_request, "EntityTooSmall"}},
+      {"EntityTooLarge", {status::bad_request, "EntityTooLarge"}},
+      {"PreconditionFailed", {status::precondition_failed, "PreconditionFailed"}},
+      {"NotModified", {status::not_modified, "NotModified"}},
+      {"MalformedXML", {status::bad_request, "MalformedXML"}},
+      {"InvalidTag", {status::bad_request, "InvalidTag"}},
+      {"BadRequest", {status::bad_request, "BadRequest"}},
+      {"InvalidBucketName", {status::bad_request, "InvalidBucketName"}},
+      {"InvalidArgument", {status::bad_request, "InvalidArgument"}},
+      {"InvalidRequest", {status::bad_request, "InvalidRequest"}},
+      {"InvalidStorageClass", {status::bad_request, "InvalidStorageClass"}},
+      {"BadDigest", {status::bad_request, "BadDigest"}},
+      {"InvalidDigest", {status::bad_request, "InvalidDigest"}},
+      {"IncompleteBody", {status::bad_request, "IncompleteBody"}},
+      {"MetadataTooLarge", {status::bad_request, "MetadataTooLarge"}},
+      {"KeyTooLongError", {status::bad_request, "KeyTooLongError"}},
+      {"MissingContentLength", {status::length_required, "MissingContentLength"}},
+      {"MethodNotAllowed", {status::method_not_allowed, "MethodNotAllowed"}},
+      {"InvalidRange", {status::range_not_satisfiable, "InvalidRange"}},
+      {"IllegalLocationConstraintException", {status::bad_request, "IllegalLocationConstraintException"}},
+      {"InvalidLocationConstraint", {status::bad_request, "InvalidLocationConstraint"}},
+      {"NotImplemented", {status::not_implemented, "NotImplemented"}},
   });
   return kMap;
 }
@@ -52,7 +90,7 @@ std::string XmlEscape(std::string_view s) {
 }
 
 net::Response RenderS3Error(const Status& st, const ErrorContext& ctx) {
-  WireError wire = S3ErrorMap().Lookup(st.code(), ctx.operation);
+  WireError wire = S3ErrorMap().Lookup(st, ctx.operation);
   net::Response res;
   res.msg.result(wire.status);
   res.msg.set(net::http::field::content_type, "application/xml");

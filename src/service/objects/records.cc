@@ -1,0 +1,359 @@
+#include "service/objects/records.h"
+
+#include <boost/json.hpp>
+
+namespace service::objects::records {
+namespace {
+
+namespace json = boost::json;
+using common::Result;
+using common::Status;
+
+constexpr int64_t kFormat = 1;
+
+json::array EncodePairs(const std::vector<std::pair<std::string, std::string>>& pairs) {
+  json::array a;
+  a.reserve(pairs.size());
+  for (const auto& [k, v] : pairs) a.push_back(json::array{json::string(k), json::string(v)});
+  return a;
+}
+
+json::array EncodeStrings(const std::vector<std::string>& v) {
+  json::array a;
+  for (const auto& s : v) a.emplace_back(json::string(s));
+  return a;
+}
+
+json::object EncodeRef(const DataRef& r) {
+  return json::object{{"i", r.inline_data}, {"id", r.id}, {"n", r.size}};
+}
+
+// Reads fields of a decoded object; any type mismatch makes ok() false.
+class Reader {
+ public:
+  explicit Reader(const json::object& o) : o_(o) {}
+  std::string Str(std::string_view k) {
+    auto* v = o_.if_contains(k);
+    if (v == nullptr) return {};
+    if (!v->is_string()) { ok_ = false; return {}; }
+    return std::string(v->get_string());
+  }
+  int64_t Int(std::string_view k) {
+    auto* v = o_.if_contains(k);
+    if (v == nullptr) return 0;
+    if (v->is_int64()) return v->get_int64();
+    if (v->is_uint64()) return static_cast<int64_t>(v->get_uint64());
+    ok_ = false;
+    return 0;
+  }
+  uint64_t UInt(std::string_view k) { return static_cast<uint64_t>(Int(k)); }
+  bool Bool(std::string_view k) {
+    auto* v = o_.if_contains(k);
+    if (v == nullptr) return false;
+    if (!v->is_bool()) { ok_ = false; return false; }
+    return v->get_bool();
+  }
+  const json::array* Arr(std::string_view k) {
+    auto* v = o_.if_contains(k);
+    if (v == nullptr) return nullptr;
+    if (!v->is_array()) { ok_ = false; return nullptr; }
+    return &v->get_array();
+  }
+  const json::object* Obj(std::string_view k) {
+    auto* v = o_.if_contains(k);
+    if (v == nullptr) return nullptr;
+    if (!v->is_object()) { ok_ = false; return nullptr; }
+    return &v->get_object();
+  }
+  std::vector<std::pair<std::string, std::string>> Pairs(std::string_view k) {
+    std::vector<std::pair<std::string, std::string>> out;
+    if (auto* a = Arr(k)) {
+      for (const auto& e : *a) {
+        if (!e.is_array() || e.get_array().size() != 2 || !e.get_array()[0].is_string() ||
+            !e.get_array()[1].is_string()) {
+          ok_ = false;
+          break;
+        }
+        out.emplace_back(std::string(e.get_array()[0].get_string()),
+                         std::string(e.get_array()[1].get_string()));
+      }
+    }
+    return out;
+  }
+  std::vector<std::string> Strings(std::string_view k) {
+    std::vector<std::string> out;
+    if (auto* a = Arr(k)) {
+      for (const auto& e : *a) {
+        if (!e.is_string()) { ok_ = false; break; }
+        out.emplace_back(e.get_string());
+      }
+    }
+    return out;
+  }
+  DataRef Ref(std::string_view k) {
+    DataRef r;
+    if (auto* o = Obj(k)) {
+      Reader sub(*o);
+      r.inline_data = sub.Bool("i");
+      r.id = sub.Str("id");
+      r.size = sub.UInt("n");
+      if (!sub.ok()) ok_ = false;
+    }
+    return r;
+  }
+  void Fail() { ok_ = false; }
+  bool ok() const { return ok_; }
+
+ private:
+  const json::object& o_;
+  bool ok_ = true;
+};
+
+Result<json::object> Parse(std::string_view s, std::string_view what) {
+  boost::system::error_code ec;
+  json::value v = json::parse(s, ec);
+  if (ec || !v.is_object()) return common::Corruption(std::string(what) + " record is not JSON");
+  auto* f = v.get_object().if_contains("v");
+  if (f == nullptr || !f->is_int64() || f->get_int64() != kFormat) {
+    return common::Corruption(std::string(what) + " record has an unknown format");
+  }
+  return std::move(v.get_object());
+}
+
+template <typename T>
+Result<T> Checked(T value, const Reader& r, std::string_view what) {
+  if (!r.ok()) return common::Corruption(std::string(what) + " record has a malformed field");
+  return value;
+}
+
+std::optional<ChecksumAlgorithm> AlgorithmField(Reader& r, std::string_view k) {
+  std::string name = r.Str(k);
+  if (name.empty()) return std::nullopt;
+  auto a = common::ParseChecksumAlgorithm(name);
+  if (!a) r.Fail();
+  return a;
+}
+
+json::object EncodeVersionObject(const ObjectVersion& v) {
+  json::object o{{"v", kFormat},
+                 {"key", v.key},
+                 {"vid", v.version_id},
+                 {"t", v.last_modified_ms},
+                 {"n", v.size},
+                 {"etag", v.etag},
+                 {"crc64", v.crc64nvme}};
+  if (v.delete_marker) o["dm"] = true;
+  auto put = [&](std::string_view k, const std::string& s) {
+    if (!s.empty()) o[k] = s;
+  };
+  put("ct", v.content_type);
+  put("ce", v.content_encoding);
+  put("cd", v.content_disposition);
+  put("cl", v.content_language);
+  put("cc", v.cache_control);
+  put("ex", v.expires);
+  put("sc", v.storage_class == "STANDARD" ? std::string() : v.storage_class);
+  put("owner", v.owner);
+  if (!v.user_metadata.empty()) o["meta"] = EncodePairs(v.user_metadata);
+  if (!v.tags.empty()) o["tags"] = EncodePairs(v.tags);
+  if (v.checksum_algorithm) {
+    o["ca"] = std::string(common::ChecksumName(*v.checksum_algorithm));
+    o["cs"] = v.checksum;
+    o["ctype"] = v.checksum_type;
+  }
+  if (!v.parts.empty()) {
+    json::array parts;
+    for (const auto& p : v.parts) {
+      json::object po{{"pn", p.part_number}, {"d", EncodeRef(p.data)}, {"etag", p.etag}};
+      if (!p.checksum.empty()) po["cs"] = p.checksum;
+      parts.push_back(std::move(po));
+    }
+    o["parts"] = std::move(parts);
+  }
+  return o;
+}
+
+ObjectVersion DecodeVersionObject(Reader& r, const json::object& o) {
+  ObjectVersion v;
+  v.key = r.Str("key");
+  v.version_id = r.Str("vid");
+  v.delete_marker = r.Bool("dm");
+  v.last_modified_ms = r.Int("t");
+  v.size = r.UInt("n");
+  v.etag = r.Str("etag");
+  v.crc64nvme = r.Str("crc64");
+  v.content_type = r.Str("ct");
+  v.content_encoding = r.Str("ce");
+  v.content_disposition = r.Str("cd");
+  v.content_language = r.Str("cl");
+  v.cache_control = r.Str("cc");
+  v.expires = r.Str("ex");
+  v.storage_class = r.Str("sc");
+  if (v.storage_class.empty()) v.storage_class = "STANDARD";
+  v.owner = r.Str("owner");
+  v.user_metadata = r.Pairs("meta");
+  v.tags = r.Pairs("tags");
+  v.checksum_algorithm = AlgorithmField(r, "ca");
+  v.checksum = r.Str("cs");
+  v.checksum_type = r.Str("ctype");
+  if (auto* parts = r.Arr("parts")) {
+    for (const auto& e : *parts) {
+      if (!e.is_object()) {
+        r.Fail();
+        break;
+      }
+      Reader pr(e.get_object());
+      StoredPart p;
+      p.part_number = static_cast<int>(pr.Int("pn"));
+      p.data = pr.Ref("d");
+      p.etag = pr.Str("etag");
+      p.checksum = pr.Str("cs");
+      if (!pr.ok()) r.Fail();
+      v.parts.push_back(std::move(p));
+    }
+  }
+  (void)o;
+  return v;
+}
+
+}  // namespace
+
+std::string Encode(const BucketInfo& b) {
+  json::object o{{"v", kFormat},
+                 {"name", b.name},
+                 {"region", b.region},
+                 {"created", b.created_ms},
+                 {"versioning", static_cast<int>(b.versioning)}};
+  if (!b.tags.empty()) o["tags"] = EncodePairs(b.tags);
+  if (!b.cors.empty()) {
+    json::array rules;
+    for (const auto& c : b.cors) {
+      json::object r{{"id", c.id},
+                     {"origins", EncodeStrings(c.allowed_origins)},
+                     {"methods", EncodeStrings(c.allowed_methods)},
+                     {"headers", EncodeStrings(c.allowed_headers)},
+                     {"expose", EncodeStrings(c.expose_headers)}};
+      if (c.max_age_seconds) r["max_age"] = *c.max_age_seconds;
+      rules.push_back(std::move(r));
+    }
+    o["cors"] = std::move(rules);
+  }
+  if (b.public_access_block) {
+    const auto& p = *b.public_access_block;
+    o["pab"] = json::array{p.block_public_acls, p.ignore_public_acls, p.block_public_policy,
+                           p.restrict_public_buckets};
+  }
+  if (!b.policy.empty()) o["policy"] = b.policy;
+  return json::serialize(o);
+}
+
+Result<BucketInfo> DecodeBucket(std::string_view s) {
+  auto o = Parse(s, "bucket");
+  if (!o.ok()) return o.status();
+  Reader r(*o);
+  BucketInfo b;
+  b.name = r.Str("name");
+  b.region = r.Str("region");
+  b.created_ms = r.Int("created");
+  int64_t versioning = r.Int("versioning");
+  if (versioning < 0 || versioning > 2) r.Fail();
+  b.versioning = static_cast<Versioning>(versioning);
+  b.tags = r.Pairs("tags");
+  if (auto* rules = r.Arr("cors")) {
+    for (const auto& e : *rules) {
+      if (!e.is_object()) {
+        r.Fail();
+        break;
+      }
+      Reader rr(e.get_object());
+      CorsRule c;
+      c.id = rr.Str("id");
+      c.allowed_origins = rr.Strings("origins");
+      c.allowed_methods = rr.Strings("methods");
+      c.allowed_headers = rr.Strings("headers");
+      c.expose_headers = rr.Strings("expose");
+      if (e.get_object().contains("max_age")) c.max_age_seconds = rr.Int("max_age");
+      if (!rr.ok()) r.Fail();
+      b.cors.push_back(std::move(c));
+    }
+  }
+  if (auto* pab = r.Arr("pab")) {
+    if (pab->size() != 4) {
+      r.Fail();
+    } else {
+      PublicAccessBlock p;
+      bool* fields[] = {&p.block_public_acls, &p.ignore_public_acls, &p.block_public_policy,
+                        &p.restrict_public_buckets};
+      for (size_t i = 0; i < 4; ++i) {
+        if (!(*pab)[i].is_bool()) r.Fail();
+        else *fields[i] = (*pab)[i].get_bool();
+      }
+      b.public_access_block = p;
+    }
+  }
+  b.policy = r.Str("policy");
+  return Checked(std::move(b), r, "bucket");
+}
+
+std::string Encode(const ObjectVersion& v) { return json::serialize(EncodeVersionObject(v)); }
+
+Result<ObjectVersion> DecodeVersion(std::string_view s) {
+  auto o = Parse(s, "object version");
+  if (!o.ok()) return o.status();
+  Reader r(*o);
+  ObjectVersion v = DecodeVersionObject(r, *o);
+  return Checked(std::move(v), r, "object version");
+}
+
+std::string Encode(const MultipartUpload& u) {
+  json::object o{{"v", kFormat},
+                 {"bucket", u.bucket},
+                 {"key", u.key},
+                 {"uid", u.upload_id},
+                 {"t", u.initiated_ms},
+                 {"owner", u.owner},
+                 {"pending", EncodeVersionObject(u.pending)}};
+  if (u.checksum_algorithm) o["ca"] = std::string(common::ChecksumName(*u.checksum_algorithm));
+  return json::serialize(o);
+}
+
+Result<MultipartUpload> DecodeUpload(std::string_view s) {
+  auto o = Parse(s, "multipart upload");
+  if (!o.ok()) return o.status();
+  Reader r(*o);
+  MultipartUpload u;
+  u.bucket = r.Str("bucket");
+  u.key = r.Str("key");
+  u.upload_id = r.Str("uid");
+  u.initiated_ms = r.Int("t");
+  u.owner = r.Str("owner");
+  u.checksum_algorithm = AlgorithmField(r, "ca");
+  if (auto* p = r.Obj("pending")) {
+    Reader pr(*p);
+    u.pending = DecodeVersionObject(pr, *p);
+    if (!pr.ok()) r.Fail();
+  }
+  return Checked(std::move(u), r, "multipart upload");
+}
+
+std::string Encode(const UploadedPart& p) {
+  json::object o{{"v", kFormat}, {"pn", p.part_number}, {"t", p.last_modified_ms},
+                 {"d", EncodeRef(p.data)}, {"etag", p.etag}};
+  if (!p.checksum.empty()) o["cs"] = p.checksum;
+  return json::serialize(o);
+}
+
+Result<UploadedPart> DecodePart(std::string_view s) {
+  auto o = Parse(s, "part");
+  if (!o.ok()) return o.status();
+  Reader r(*o);
+  UploadedPart p;
+  p.part_number = static_cast<int>(r.Int("pn"));
+  p.last_modified_ms = r.Int("t");
+  p.data = r.Ref("d");
+  p.etag = r.Str("etag");
+  p.checksum = r.Str("cs");
+  return Checked(std::move(p), r, "part");
+}
+
+}  // namespace service::objects::records

@@ -1,0 +1,84 @@
+#pragma once
+
+// Internals of ObjectService shared by its .cc files (not part of its API).
+
+#include <atomic>
+
+#include "service/objects/object_service.h"
+
+namespace service::objects {
+
+// A writer's data made durable and ready to be referenced by a batch.
+struct Materialized {
+  DataRef ref;
+  std::optional<std::string> inline_value;  // sealed; Put under keys::Data(ref.id)
+};
+
+class ObjectService::Impl {
+ public:
+  Impl(storage::KvStore& kv, std::unique_ptr<storage::BlobStore> blobs, ServiceOptions options)
+      : kv_(kv), blobs_(std::move(blobs)), options_(std::move(options)) {}
+
+  storage::KvStore& kv_;
+  std::unique_ptr<storage::BlobStore> blobs_;
+  storage::ValueCodec codec_;
+  ServiceOptions options_;
+
+  // --- time and ids --------------------------------------------------------
+  // A strictly increasing nanosecond stamp (wall clock, bumped past the last).
+  uint64_t NextStamp();
+  static std::string SortHex(uint64_t stamp);  // 16 hex of ~stamp: newest first
+  std::string NewVersionId(uint64_t stamp) const;
+  static bool IsVersionId(std::string_view id);  // "null" or 32 hex
+
+  // --- locks ---------------------------------------------------------------
+  std::shared_mutex& BucketLock(std::string_view bucket);
+  std::mutex& KeyLock(std::string_view bucket, std::string_view key);
+
+  // --- records -------------------------------------------------------------
+  Result<BucketInfo> LoadBucket(std::string_view bucket);
+  Result<std::optional<ObjectVersion>> LoadCurrent(std::string_view bucket, std::string_view key);
+  struct Found {
+    std::string storage_key;
+    ObjectVersion version;
+  };
+  // A version of `key` by id ("null" included); nullopt if there is none.
+  Result<std::optional<Found>> FindVersion(std::string_view bucket, std::string_view key,
+                                           std::string_view version_id);
+  // The newest remaining version of `key` other than `except_storage_key`.
+  Result<std::optional<ObjectVersion>> NewestVersion(std::string_view bucket, std::string_view key,
+                                                     std::string_view except_storage_key);
+
+  // --- data ----------------------------------------------------------------
+  // Makes a writer's data durable (blob committed) and adds its references to
+  // `batch`. The caller must Discard() it if the batch is not written.
+  Result<Materialized> Materialize(ObjectWriter& writer, storage::WriteBatch& batch);
+  void Discard(const Materialized& m);
+  // Adds the removal of `ref`'s data to `batch`; blob files to unlink after the
+  // batch commits are appended to `unlink`.
+  static void Release(const DataRef& ref, storage::WriteBatch& batch, std::vector<std::string>& unlink);
+  static void Release(const ObjectVersion& v, storage::WriteBatch& batch, std::vector<std::string>& unlink);
+  // Writes `batch` durably, then unlinks the released blobs.
+  Status Commit(const storage::WriteBatch& batch, const std::vector<std::string>& unlink);
+  Result<std::unique_ptr<ObjectReader>> NewReader(const ObjectVersion& v);
+
+  // Adds to `batch` what makes `v` the new current version of its key in
+  // `bucket` (replacing the null version if `v` is one), after checking
+  // `conditions`. Must hold the key lock.
+  Status Install(const BucketInfo& bucket, ObjectVersion& v, const WriteConditions& conditions,
+                 storage::WriteBatch& batch, std::vector<std::string>& unlink);
+
+ private:
+  std::atomic<uint64_t> last_stamp_{0};
+  std::array<std::shared_mutex, 64> bucket_locks_;
+  std::array<std::mutex, 1024> key_locks_;
+};
+
+// S3-style errors with their reasons.
+Status NoSuchBucket(std::string_view bucket);
+Status NoSuchKey(std::string_view key);
+Status NoSuchVersion(std::string_view version_id);
+Status NoSuchUpload(std::string_view upload_id);
+Status InvalidVersionId(std::string_view version_id);
+
+}  // namespace service::objects

@@ -1,0 +1,118 @@
+#pragma once
+
+// The object service's domain types: buckets, object versions, multipart
+// uploads, and the bucket sub-resources (tags, CORS, public access block,
+// policy). Plain values; no HTTP, no storage encoding.
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "common/checksum.h"
+
+namespace service::objects {
+
+using common::ChecksumAlgorithm;
+
+using Tags = std::vector<std::pair<std::string, std::string>>;  // in the order given
+
+enum class Versioning { kUnversioned, kEnabled, kSuspended };
+
+// One CORS rule (S3's CORSRule).
+struct CorsRule {
+  std::string id;
+  std::vector<std::string> allowed_origins;  // may contain one '*' wildcard each
+  std::vector<std::string> allowed_methods;  // GET PUT POST DELETE HEAD
+  std::vector<std::string> allowed_headers;  // may contain one '*' wildcard each
+  std::vector<std::string> expose_headers;
+  std::optional<int64_t> max_age_seconds;
+  bool operator==(const CorsRule&) const = default;
+};
+
+struct PublicAccessBlock {
+  bool block_public_acls = true;
+  bool ignore_public_acls = true;
+  bool block_public_policy = true;
+  bool restrict_public_buckets = true;
+  bool operator==(const PublicAccessBlock&) const = default;
+};
+
+struct BucketInfo {
+  std::string name;
+  std::string region;
+  int64_t created_ms = 0;  // unix milliseconds
+  Versioning versioning = Versioning::kUnversioned;
+  Tags tags;
+  std::vector<CorsRule> cors;  // empty: no CORS configuration
+  // Absent: no configuration (GetPublicAccessBlock answers
+  // NoSuchPublicAccessBlockConfiguration). New buckets get all four set.
+  std::optional<PublicAccessBlock> public_access_block;
+  std::string policy;  // bucket policy JSON as stored; "" = none
+};
+
+// Where a piece of object data lives.
+struct DataRef {
+  bool inline_data = true;  // in the metadata engine, else a blob file
+  std::string id;           // 32 hex
+  uint64_t size = 0;
+  bool operator==(const DataRef&) const = default;
+};
+
+// One part of a stored object: a single-part object has one.
+struct StoredPart {
+  int part_number = 1;
+  DataRef data;
+  std::string etag;      // hex MD5 of the part (unquoted)
+  std::string checksum;  // base64 of the client checksum of this part, if any
+};
+
+struct ObjectVersion {
+  std::string key;
+  std::string version_id;  // "null" for the null version
+  bool delete_marker = false;
+  int64_t last_modified_ms = 0;
+  uint64_t size = 0;
+  std::string etag;  // unquoted: hex MD5, or "<hex>-<parts>" for multipart
+  std::string content_type;
+  std::string content_encoding;
+  std::string content_disposition;
+  std::string content_language;
+  std::string cache_control;
+  std::string expires;
+  std::vector<std::pair<std::string, std::string>> user_metadata;  // lower-case names, no prefix
+  Tags tags;
+  std::string storage_class = "STANDARD";
+  // Integrity: CRC64/NVME of the whole object as stored, base64; always set.
+  std::string crc64nvme;
+  // The client's checksum, if it sent or asked for one: algorithm and base64
+  // value; for multipart, `checksum_type` is "COMPOSITE" and the value is the
+  // checksum of the part checksums with a "-N" suffix, as S3 reports it.
+  std::optional<ChecksumAlgorithm> checksum_algorithm;
+  std::string checksum;
+  std::string checksum_type;  // "FULL_OBJECT" or "COMPOSITE"
+  std::vector<StoredPart> parts;
+  std::string owner;  // access key id of the writer
+};
+
+struct MultipartUpload {
+  std::string bucket;
+  std::string key;
+  std::string upload_id;
+  int64_t initiated_ms = 0;
+  ObjectVersion pending;  // metadata the completed object will carry
+  std::optional<ChecksumAlgorithm> checksum_algorithm;
+  std::string owner;
+};
+
+struct UploadedPart {
+  int part_number = 0;
+  int64_t last_modified_ms = 0;
+  DataRef data;
+  std::string etag;  // hex MD5, unquoted
+  std::string checksum;  // base64 of the upload's checksum algorithm, if any
+};
+
+}  // namespace service::objects
