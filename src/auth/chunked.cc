@@ -12,7 +12,7 @@
 // The body grammar this decoder reads (AWS "sigv4-streaming" and
 // "sigv4-streaming-trailers"; `sig` is 64 hex digits):
 //
-//   body       := chunk* final trailer* [CRLF] CRLF        ([CRLF]: signed-trailer mode only)
+//   body       := chunk* final [CRLF] trailer* CRLF        ([CRLF]: signed-trailer mode only)
 //   chunk      := hex-size [";chunk-signature=" sig] CRLF data CRLF     (hex-size > 0)
 //   final      := "0" [";chunk-signature=" sig] CRLF
 //   trailer    := name ":" value CRLF                        (trailer modes only)

@@ -312,4 +312,76 @@ std::optional<std::string> Base64Decode(std::string_view text) {
   return out;
 }
 
+namespace {
+
+// CRC combination over GF(2) (the method of zlib's crc32_combine): appending
+// len2 zero bytes to A is a linear map, built by repeated squaring of the
+// one-zero-bit operator; then crc(AB) = shift(crc(A)) ^ crc(B). Valid for
+// reflected CRCs whose initial value equals their final XOR, as all four are.
+uint64_t Gf2Times(const uint64_t* mat, uint64_t vec) {
+  uint64_t sum = 0;
+  for (int i = 0; vec != 0; ++i, vec >>= 1) {
+    if (vec & 1) sum ^= mat[i];
+  }
+  return sum;
+}
+
+void Gf2Square(uint64_t* square, const uint64_t* mat, int width) {
+  for (int n = 0; n < width; ++n) square[n] = Gf2Times(mat, mat[n]);
+}
+
+uint64_t CombineReflected(uint64_t crc1, uint64_t crc2, uint64_t len2, uint64_t poly, int width) {
+  if (len2 == 0) return crc1;
+  uint64_t even[64];
+  uint64_t odd[64];
+  odd[0] = poly;  // the operator for one zero bit
+  uint64_t row = 1;
+  for (int n = 1; n < width; ++n) {
+    odd[n] = row;
+    row <<= 1;
+  }
+  Gf2Square(even, odd, width);  // two zero bits
+  Gf2Square(odd, even, width);  // four zero bits
+  do {
+    Gf2Square(even, odd, width);  // first pass: one zero byte
+    if (len2 & 1) crc1 = Gf2Times(even, crc1);
+    len2 >>= 1;
+    if (len2 == 0) break;
+    Gf2Square(odd, even, width);
+    if (len2 & 1) crc1 = Gf2Times(odd, crc1);
+    len2 >>= 1;
+  } while (len2 != 0);
+  return crc1 ^ crc2;
+}
+
+uint64_t FromBigEndian(std::string_view raw) {
+  uint64_t v = 0;
+  for (unsigned char c : raw) v = (v << 8) | c;
+  return v;
+}
+
+std::string ToBigEndian(uint64_t v, size_t bytes) {
+  std::string out(bytes, '\0');
+  for (size_t i = 0; i < bytes; ++i) out[bytes - 1 - i] = static_cast<char>((v >> (8 * i)) & 0xff);
+  return out;
+}
+
+}  // namespace
+
+std::optional<std::string> CombineCrc(ChecksumAlgorithm a, std::string_view crc_a,
+                                      std::string_view crc_b, uint64_t length_b) {
+  uint64_t poly = 0;
+  int width = 0;
+  switch (a) {
+    case ChecksumAlgorithm::kCrc32: poly = 0xedb88320ull; width = 32; break;
+    case ChecksumAlgorithm::kCrc32c: poly = 0x82f63b78ull; width = 32; break;
+    case ChecksumAlgorithm::kCrc64Nvme: poly = kCrc64NvmeReflected; width = 64; break;
+    default: return std::nullopt;
+  }
+  const size_t bytes = static_cast<size_t>(width / 8);
+  if (crc_a.size() != bytes || crc_b.size() != bytes) return std::nullopt;
+  uint64_t combined = CombineReflected(FromBigEndian(crc_a), FromBigEndian(crc_b), length_b, poly, width);
+  return ToBigEndian(combined, bytes);
+}
+
 }  // namespace common

@@ -46,6 +46,13 @@ class Hasher {
 std::string Digest(ChecksumAlgorithm a, std::string_view data);  // raw bytes
 std::string Md5(std::string_view data);                          // raw 16 bytes
 
+// The CRC of A followed by B, from crc(A), crc(B) and B's length: raw
+// big-endian digests as Hasher gives them. For the CRC algorithms only
+// (nullopt for SHA-1/SHA-256 or digests of the wrong size). This is how a
+// multipart object gets its full-object CRC without reading its data again.
+std::optional<std::string> CombineCrc(ChecksumAlgorithm a, std::string_view crc_a,
+                                      std::string_view crc_b, uint64_t length_b);
+
 // CRC32C (Castagnoli) continuing from `crc` (start with 0).
 uint32_t Crc32c(uint32_t crc, std::string_view data);
 

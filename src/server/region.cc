@@ -7,6 +7,7 @@
 #include <fmt/chrono.h>
 #include <fmt/format.h>
 
+#include "api/s3/ops/cors.h"
 #include "api/s3/routes.h"
 #include "api/sts/service.h"
 #include "common/log.h"
@@ -85,7 +86,8 @@ Result<std::unique_ptr<Region>> Region::Open(const common::Config& config,
   region->query_ = std::make_unique<api::query::QueryProtocol>(
       api::query::Router({api::sts::QueryRoutes()}));
   region->rest_xml_ =
-      std::make_unique<api::rest_xml::RestXmlProtocol>(api::rest_xml::Router(api::s3::Routes()));
+      std::make_unique<api::rest_xml::RestXmlProtocol>(api::rest_xml::Router(api::s3::Routes()),
+                                                       &api::s3::ApplyCors);
   region->app_ = std::make_unique<api::app::AppProtocol>(std::vector<api::app::AppRoute>{});
 
   std::string access_path = config.access_log;

@@ -179,3 +179,84 @@ def aws_env(monkeypatch):
         "AWS_PAGER": "",
     })
     return env
+
+
+# S3 helpers: clients for Debian's boto3 and raw SigV4-signed requests for what
+# clients refuse to send (malformed bodies, wrong payload hashes, cut-off bodies).
+
+def s3_client(stratus, region="ap-south-1", endpoint=None, **config):
+    import boto3
+    import botocore.config
+    config.setdefault("retries", {"max_attempts": 1})
+    config.setdefault("read_timeout", 120)
+    return boto3.client("s3", endpoint_url=endpoint or stratus.endpoint(region), region_name=region,
+                        aws_access_key_id=ACCESS_KEY, aws_secret_access_key=SECRET_KEY,
+                        config=botocore.config.Config(**config))
+
+
+def make_bucket(s3, name):
+    region = s3.meta.region_name
+    kw = {} if region == "us-east-1" else {"CreateBucketConfiguration": {"LocationConstraint": region}}
+    s3.create_bucket(Bucket=name, **kw)
+    return name
+
+
+def sigv4_headers(stratus, region, method, path, query=(), headers=None, body=b"",
+                  payload_hash=None, service="s3"):
+    """Headers (with Authorization) for `method` on the encoded `path` and `query`
+    pairs. `payload_hash` is sent as x-amz-content-sha256 (default: the body's hash;
+    False: no such header). Returns (headers, target)."""
+    import datetime
+    import hashlib
+    import hmac
+    from urllib.parse import quote
+    host = f"127.0.0.1:{stratus.regions[region]['aws']}"
+    now = datetime.datetime.now(datetime.timezone.utc)
+    amz_date, day = now.strftime("%Y%m%dT%H%M%SZ"), now.strftime("%Y%m%d")
+    hdrs = {k.lower(): str(v) for k, v in (headers or {}).items()}
+    hdrs.setdefault("host", host)
+    hdrs["x-amz-date"] = amz_date
+    if payload_hash is None:
+        payload_hash = hashlib.sha256(body).hexdigest()
+    if payload_hash is not False:
+        hdrs["x-amz-content-sha256"] = payload_hash
+    pairs = sorted((quote(k, safe="-_.~"), quote(str(v), safe="-_.~")) for k, v in query)
+    qs = "&".join(f"{k}={v}" for k, v in pairs)
+    signed = sorted(hdrs)
+    canonical = "\n".join([method, path, qs, "".join(f"{h}:{' '.join(hdrs[h].split())}\n" for h in signed),
+                           ";".join(signed), payload_hash or hashlib.sha256(body).hexdigest()])
+    scope = f"{day}/{region}/{service}/aws4_request"
+    to_sign = "\n".join(["AWS4-HMAC-SHA256", amz_date, scope, hashlib.sha256(canonical.encode()).hexdigest()])
+    key = ("AWS4" + SECRET_KEY).encode()
+    for part in (day, region, service, "aws4_request"):
+        key = hmac.new(key, part.encode(), hashlib.sha256).digest()
+    sig = hmac.new(key, to_sign.encode(), hashlib.sha256).hexdigest()
+    hdrs["authorization"] = (f"AWS4-HMAC-SHA256 Credential={ACCESS_KEY}/{scope}, "
+                             f"SignedHeaders={';'.join(signed)}, Signature={sig}")
+    return hdrs, path + ("?" + qs if qs else "")
+
+
+def s3_request(stratus, method, path, query=(), headers=None, body=b"", payload_hash=None,
+               region="ap-south-1"):
+    """A signed request; returns (status, {lowercase header: value}, body bytes)."""
+    import http.client
+    hdrs, target = sigv4_headers(stratus, region, method, path, query, headers, body, payload_hash)
+    hdrs.setdefault("content-length", str(len(body)))
+    conn = http.client.HTTPConnection("127.0.0.1", stratus.regions[region]["aws"], timeout=60)
+    try:
+        conn.putrequest(method, target, skip_host=True, skip_accept_encoding=True)
+        for k, v in hdrs.items():
+            conn.putheader(k, v)
+        conn.endheaders(body)
+        r = conn.getresponse()
+        return r.status, {k.lower(): v for k, v in r.getheaders()}, r.read()
+    finally:
+        conn.close()
+
+
+def s3_error(body):
+    """{'Code':..., 'Message':..., 'RequestId':..., ...} of an S3 XML error body."""
+    import xml.etree.ElementTree as ET
+    root = ET.fromstring(body)
+    assert root.tag == "Error", body
+    return {child.tag: child.text for child in root}

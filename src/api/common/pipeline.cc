@@ -110,6 +110,11 @@ net::awaitable<net::Response> Pipeline::Dispatch(net::Exchange& exchange, const 
   auto routed = protocol.Route(header, body ? &*body : nullptr);
   if (!routed.ok()) co_return fail(routed.status());
   const RouteMatch& match = *routed;
+  // Every response from here on carries what the protocol adds to it.
+  auto finish = [&](net::Response res) {
+    protocol.Decorate(services_, header, match, res);
+    return res;
+  };
   const Op& op = *match.op;
   outcome.operation = op.spec.name;
   ectx.operation = op.spec.name;
@@ -118,7 +123,7 @@ net::awaitable<net::Response> Pipeline::Dispatch(net::Exchange& exchange, const 
   if (op.spec.body == BodyPolicy::kBuffered && !body) {
     uint64_t limit = op.spec.max_body != 0 ? op.spec.max_body : options_.max_buffered_body;
     auto read = co_await exchange.ReadBody(limit);
-    if (!read.ok()) co_return fail(read.status());
+    if (!read.ok()) co_return finish(fail(read.status()));
     body = std::move(read).value();
   }
 
@@ -126,20 +131,20 @@ net::awaitable<net::Response> Pipeline::Dispatch(net::Exchange& exchange, const 
   std::optional<auth::SigV4Result> signature;
   if (!op.spec.anonymous) {
     auto authenticated = Authenticate(exchange, protocol, body ? &*body : nullptr);
-    if (!authenticated.ok()) co_return fail(authenticated.status());
+    if (!authenticated.ok()) co_return finish(fail(authenticated.status()));
     principal = authenticated->principal;
     signature = std::move(authenticated).value();
     outcome.principal = principal.access_key_id;
   }
-  if (auto st = Authorize(principal, op.spec); !st.ok()) co_return fail(st);
+  if (auto st = Authorize(principal, op.spec); !st.ok()) co_return finish(fail(st));
 
   OpContext ctx{exchange,         match,           request_id, services_, std::move(principal),
                 std::move(body), std::move(signature)};
   auto result = co_await op.run(ctx);
-  if (!result.ok()) co_return fail(result.status());
+  if (!result.ok()) co_return finish(fail(result.status()));
   net::Response response = std::move(result).value();
   if (ectx.head) response.head = true;
-  co_return response;
+  co_return finish(std::move(response));
 }
 
 Result<auth::SigV4Result> Pipeline::Authenticate(const net::Exchange& exchange,

@@ -47,6 +47,13 @@ class Protocol {
   // The protocol's error response for `status` (never OK).
   virtual net::Response RenderError(const Status& status, const ErrorContext& ctx) const = 0;
 
+  // Adds what this protocol puts on every response of a routed request,
+  // success or error (S3: the CORS headers of cross-origin requests).
+  virtual void Decorate(Services& services, const net::RequestHeader& header,
+                        const RouteMatch& match, net::Response& response) const {
+    (void)services, (void)header, (void)match, (void)response;
+  }
+
   // The SigV4 signing name that this protocol's requests use for `match`.
   virtual bool s3_signing() const { return false; }
 };

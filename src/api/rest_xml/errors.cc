@@ -69,6 +69,7 @@ const ErrorMap& S3ErrorMap() {
       {"IllegalLocationConstraintException", {status::bad_request, "IllegalLocationConstraintException"}},
       {"InvalidLocationConstraint", {status::bad_request, "InvalidLocationConstraint"}},
       {"NotImplemented", {status::not_implemented, "NotImplemented"}},
+      {"AccessForbidden", {status::forbidden, "AccessForbidden"}},
   });
   return kMap;
 }

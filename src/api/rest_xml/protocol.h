@@ -3,6 +3,8 @@
 // The REST-XML protocol family (S3): claims every request no other protocol
 // claims, routes through the S3 route table, renders S3 XML errors.
 
+#include <functional>
+
 #include "api/common/protocol.h"
 #include "api/rest_xml/router.h"
 
@@ -10,7 +12,12 @@ namespace api::rest_xml {
 
 class RestXmlProtocol final : public Protocol {
  public:
-  explicit RestXmlProtocol(Router router) : router_(std::move(router)) {}
+  // Adds headers to every routed response: (services, request, bucket, response).
+  using Decorator = std::function<void(Services&, const net::RequestHeader&, std::string_view,
+                                       net::Response&)>;
+
+  explicit RestXmlProtocol(Router router, Decorator decorator = {})
+      : router_(std::move(router)), decorator_(std::move(decorator)) {}
 
   std::string_view name() const override { return "rest-xml"; }
   bool Claims(const net::RequestHeader&) const override { return true; }
@@ -19,9 +26,14 @@ class RestXmlProtocol final : public Protocol {
   }
   net::Response RenderError(const Status& status, const ErrorContext& ctx) const override;
   bool s3_signing() const override { return true; }
+  void Decorate(Services& services, const net::RequestHeader& header, const RouteMatch& match,
+                net::Response& response) const override {
+    if (decorator_) decorator_(services, header, match.bucket, response);
+  }
 
  private:
   Router router_;
+  Decorator decorator_;
 };
 
 }  // namespace api::rest_xml

@@ -1,9 +1,12 @@
 #include "api/s3/routes.h"
 
 #include "api/s3/ops/buckets.h"
+#include "api/s3/ops/cors.h"
 #include "api/s3/ops/list_objects.h"
 #include "api/s3/ops/multipart.h"
+#include "api/s3/ops/object_attributes.h"
 #include "api/s3/ops/objects.h"
+#include "api/s3/ops/public_access_block.h"
 #include "api/s3/ops/tagging.h"
 
 namespace api::s3 {
@@ -35,6 +38,13 @@ std::vector<RestRoute> Routes() {
       {V::get, Target::kBucket, "tagging", "", OpOf<GetBucketTagging>()},
       {V::put, Target::kBucket, "tagging", "", OpOf<PutBucketTagging>()},
       {V::delete_, Target::kBucket, "tagging", "", OpOf<DeleteBucketTagging>()},
+      {V::get, Target::kBucket, "cors", "", OpOf<GetBucketCors>()},
+      {V::put, Target::kBucket, "cors", "", OpOf<PutBucketCors>()},
+      {V::delete_, Target::kBucket, "cors", "", OpOf<DeleteBucketCors>()},
+      {V::options, Target::kBucket, "", "", OpOf<PreflightRequest>()},
+      {V::get, Target::kBucket, "publicAccessBlock", "", OpOf<GetPublicAccessBlock>()},
+      {V::put, Target::kBucket, "publicAccessBlock", "", OpOf<PutPublicAccessBlock>()},
+      {V::delete_, Target::kBucket, "publicAccessBlock", "", OpOf<DeletePublicAccessBlock>()},
       {V::get, Target::kBucket, "", "", OpOf<ListObjects>()},
       {V::get, Target::kBucket, "list-type", "", OpOf<ListObjectsV2>()},
       {V::get, Target::kBucket, "versions", "", OpOf<ListObjectVersions>()},
@@ -46,6 +56,8 @@ std::vector<RestRoute> Routes() {
       {V::get, Target::kObject, "", "", OpOf<GetObject>()},
       {V::head, Target::kObject, "", "", OpOf<HeadObject>()},
       {V::delete_, Target::kObject, "", "", OpOf<DeleteObject>()},
+      {V::options, Target::kObject, "", "", OpOf<PreflightRequest>()},
+      {V::get, Target::kObject, "attributes", "", OpOf<GetObjectAttributes>()},
       {V::get, Target::kObject, "tagging", "", OpOf<GetObjectTagging>()},
       {V::put, Target::kObject, "tagging", "", OpOf<PutObjectTagging>()},
       {V::delete_, Target::kObject, "tagging", "", OpOf<DeleteObjectTagging>()},

@@ -188,3 +188,26 @@ TEST(ChecksumTest, Base64RejectsMalformed) {
 
 }  // namespace
 }  // namespace common
+
+namespace common {
+namespace {
+
+TEST(CombineCrc, EqualsTheCrcOfTheConcatenation) {
+  std::string a = "The quick brown fox ";
+  std::string b = "jumps over the lazy dog, and again and again.";
+  std::string big(100000, 'x');
+  for (size_t i = 0; i < big.size(); ++i) big[i] = static_cast<char>(i * 7 + 3);
+  for (auto alg : {ChecksumAlgorithm::kCrc32, ChecksumAlgorithm::kCrc32c, ChecksumAlgorithm::kCrc64Nvme}) {
+    for (const auto& [x, y] : {std::pair{a, b}, std::pair{a, std::string()}, std::pair{std::string(), b},
+                               std::pair{a, big}, std::pair{big, b}}) {
+      auto combined = CombineCrc(alg, Digest(alg, x), Digest(alg, y), y.size());
+      ASSERT_TRUE(combined.has_value());
+      EXPECT_EQ(*combined, Digest(alg, x + y)) << ChecksumName(alg) << " " << x.size() << "+" << y.size();
+    }
+  }
+  EXPECT_FALSE(CombineCrc(ChecksumAlgorithm::kSha256, "a", "b", 1).has_value());
+  EXPECT_FALSE(CombineCrc(ChecksumAlgorithm::kCrc32, "abc", "abcd", 1).has_value());
+}
+
+}  // namespace
+}  // namespace common

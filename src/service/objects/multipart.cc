@@ -36,7 +36,27 @@ Status InvalidPart(int n) {
 
 Result<MultipartUpload> ObjectService::CreateUpload(std::string_view bucket, std::string_view key,
                                                     ObjectVersion pending,
-                                                    std::optional<ChecksumAlgorithm> algorithm) {
+                                                    std::optional<ChecksumAlgorithm> algorithm,
+                                                    std::string_view checksum_type) {
+  // CRC64/NVME exists only as a full-object checksum; SHA digests only as
+  // composite ones (they cannot be combined).
+  std::string type(checksum_type);
+  if (algorithm && type.empty()) {
+    type = *algorithm == ChecksumAlgorithm::kCrc64Nvme ? "FULL_OBJECT" : "COMPOSITE";
+  }
+  if (!type.empty() && type != "FULL_OBJECT" && type != "COMPOSITE") {
+    return Status(ErrorCode::kInvalidArgument, "Value for x-amz-checksum-type header is invalid.",
+                  "InvalidRequest");
+  }
+  if (algorithm && ((type == "FULL_OBJECT" && (*algorithm == ChecksumAlgorithm::kSha1 ||
+                                                *algorithm == ChecksumAlgorithm::kSha256)) ||
+                    (type == "COMPOSITE" && *algorithm == ChecksumAlgorithm::kCrc64Nvme))) {
+    return Status(ErrorCode::kInvalidArgument,
+                  fmt::format("The {} checksum type cannot be used with the {} checksum algorithm.",
+                              type, common::ChecksumName(*algorithm)),
+                  "InvalidRequest");
+  }
+  if (!algorithm) type.clear();
   std::shared_lock bucket_lock(impl_->BucketLock(bucket));
   auto b = impl_->LoadBucket(bucket);
   if (!b.ok()) return b.status();
@@ -51,6 +71,7 @@ Result<MultipartUpload> ObjectService::CreateUpload(std::string_view bucket, std
   u.owner = pending.owner;
   u.pending = std::move(pending);
   u.checksum_algorithm = algorithm;
+  u.checksum_type = type;
   storage::WriteBatch batch;
   batch.Put(keys::Upload(bucket, key, u.upload_id), records::Encode(u));
   STRATUS_RETURN_IF_ERROR(impl_->kv_.Write(batch));
@@ -83,6 +104,7 @@ Result<UploadedPart> ObjectService::PutPart(std::string_view bucket, std::string
   part.data = m->ref;
   part.etag = common::HexEncode(data.md5());
   part.checksum = data.checksum();
+  part.crc64nvme = data.crc64nvme();
 
   std::shared_lock bucket_lock(impl_->BucketLock(bucket));
   std::lock_guard key_lock(impl_->KeyLock(bucket, key));
@@ -168,7 +190,9 @@ Result<ObjectVersion> ObjectService::CompleteUpload(std::string_view bucket, std
   v.delete_marker = false;
   v.parts.clear();
   std::string md5s;
-  std::string client_checksums;
+  std::string client_checksums;  // raw part checksums, concatenated (COMPOSITE)
+  std::optional<std::string> full_client;  // combined CRC (FULL_OBJECT)
+  std::optional<std::string> full_crc64;   // combined CRC64/NVME of the data
   int previous = 0;
   uint64_t total = 0;
   for (size_t i = 0; i < parts.size(); ++i) {
@@ -194,17 +218,34 @@ Result<ObjectVersion> ObjectService::CompleteUpload(std::string_view bucket, std
     if (u->checksum_algorithm) {
       auto raw = common::Base64Decode(p.checksum);
       client_checksums += raw.value_or(std::string());
+      if (u->checksum_type == "FULL_OBJECT" && raw) {
+        full_client = i == 0 ? std::optional<std::string>(*raw)
+                      : full_client ? common::CombineCrc(*u->checksum_algorithm, *full_client, *raw, p.data.size)
+                                    : std::nullopt;
+      }
     }
+    auto crc = common::Base64Decode(p.crc64nvme);
+    full_crc64 = !crc ? std::nullopt
+                 : i == 0 ? std::optional<std::string>(*crc)
+                 : full_crc64 ? common::CombineCrc(ChecksumAlgorithm::kCrc64Nvme, *full_crc64, *crc, p.data.size)
+                              : std::nullopt;
     total += p.data.size;
-    v.parts.push_back(StoredPart{p.part_number, p.data, p.etag, p.checksum});
+    v.parts.push_back(StoredPart{p.part_number, p.data, p.etag, p.checksum, p.crc64nvme});
   }
   const size_t n = parts.size();
   v.size = total;
   v.etag = fmt::format("{}-{}", common::HexEncode(common::Md5(md5s)), n);
-  // The whole-object CRC64/NVME needs the parts' CRCs combined; until then
-  // multipart objects carry none (integrity checks fall back to the ETag).
-  v.crc64nvme.clear();
-  if (u->checksum_algorithm) {
+  if (!full_crc64) return common::Corruption("a part of the upload has no CRC64/NVME");
+  v.crc64nvme = common::Base64Encode(*full_crc64);
+  if (u->checksum_algorithm && u->checksum_type == "FULL_OBJECT") {
+    if (!full_client) {
+      return Status(ErrorCode::kInvalidArgument,
+                    "A part of the upload has no checksum of the upload's algorithm", "InvalidPart");
+    }
+    v.checksum_algorithm = u->checksum_algorithm;
+    v.checksum = common::Base64Encode(*full_client);
+    v.checksum_type = "FULL_OBJECT";
+  } else if (u->checksum_algorithm) {
     v.checksum_algorithm = u->checksum_algorithm;
     v.checksum = fmt::format("{}-{}",
                              common::Base64Encode(common::Digest(*u->checksum_algorithm, client_checksums)), n);

@@ -211,9 +211,13 @@ class ObjectService {
   Result<VersionListResult> ListObjectVersions(std::string_view bucket, const VersionQuery& q);
 
   // --- Multipart -----------------------------------------------------------
+  // `checksum_type` is "", "COMPOSITE" or "FULL_OBJECT" (x-amz-checksum-type);
+  // "" picks S3's default for the algorithm. InvalidRequest for a pairing S3
+  // refuses (CRC64NVME composite, SHA full-object).
   Result<MultipartUpload> CreateUpload(std::string_view bucket, std::string_view key,
                                        ObjectVersion pending,
-                                       std::optional<ChecksumAlgorithm> algorithm);
+                                       std::optional<ChecksumAlgorithm> algorithm,
+                                       std::string_view checksum_type = {});
   Result<MultipartUpload> GetUpload(std::string_view bucket, std::string_view key,
                                     std::string_view upload_id);
   // Stores part `part_number` (1..10000), replacing an earlier one.

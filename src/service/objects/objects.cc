@@ -25,7 +25,7 @@ Result<ObjectVersion> ObjectService::PutObject(std::string_view bucket, std::str
   meta.checksum_algorithm = data.checksum_algorithm();
   meta.checksum = data.checksum();
   meta.checksum_type = meta.checksum_algorithm ? "FULL_OBJECT" : "";
-  meta.parts = {StoredPart{1, m->ref, meta.etag, data.checksum()}};
+  meta.parts = {StoredPart{1, m->ref, meta.etag, data.checksum(), data.crc64nvme()}};
 
   std::shared_lock bucket_lock(impl_->BucketLock(bucket));
   std::lock_guard key_lock(impl_->KeyLock(bucket, key));

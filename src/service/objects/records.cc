@@ -166,6 +166,7 @@ json::object EncodeVersionObject(const ObjectVersion& v) {
     for (const auto& p : v.parts) {
       json::object po{{"pn", p.part_number}, {"d", EncodeRef(p.data)}, {"etag", p.etag}};
       if (!p.checksum.empty()) po["cs"] = p.checksum;
+      if (!p.crc64nvme.empty()) po["crc64"] = p.crc64nvme;
       parts.push_back(std::move(po));
     }
     o["parts"] = std::move(parts);
@@ -208,6 +209,7 @@ ObjectVersion DecodeVersionObject(Reader& r, const json::object& o) {
       p.data = pr.Ref("d");
       p.etag = pr.Str("etag");
       p.checksum = pr.Str("cs");
+      p.crc64nvme = pr.Str("crc64");
       if (!pr.ok()) r.Fail();
       v.parts.push_back(std::move(p));
     }
@@ -314,6 +316,7 @@ std::string Encode(const MultipartUpload& u) {
                  {"owner", u.owner},
                  {"pending", EncodeVersionObject(u.pending)}};
   if (u.checksum_algorithm) o["ca"] = std::string(common::ChecksumName(*u.checksum_algorithm));
+  if (!u.checksum_type.empty()) o["ctype"] = u.checksum_type;
   return json::serialize(o);
 }
 
@@ -328,6 +331,7 @@ Result<MultipartUpload> DecodeUpload(std::string_view s) {
   u.initiated_ms = r.Int("t");
   u.owner = r.Str("owner");
   u.checksum_algorithm = AlgorithmField(r, "ca");
+  u.checksum_type = r.Str("ctype");
   if (auto* p = r.Obj("pending")) {
     Reader pr(*p);
     u.pending = DecodeVersionObject(pr, *p);
@@ -340,6 +344,7 @@ std::string Encode(const UploadedPart& p) {
   json::object o{{"v", kFormat}, {"pn", p.part_number}, {"t", p.last_modified_ms},
                  {"d", EncodeRef(p.data)}, {"etag", p.etag}};
   if (!p.checksum.empty()) o["cs"] = p.checksum;
+  if (!p.crc64nvme.empty()) o["crc64"] = p.crc64nvme;
   return json::serialize(o);
 }
 
@@ -353,6 +358,7 @@ Result<UploadedPart> DecodePart(std::string_view s) {
   p.data = r.Ref("d");
   p.etag = r.Str("etag");
   p.checksum = r.Str("cs");
+  p.crc64nvme = r.Str("crc64");
   return Checked(std::move(p), r, "part");
 }
 

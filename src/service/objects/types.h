@@ -67,6 +67,7 @@ struct StoredPart {
   DataRef data;
   std::string etag;      // hex MD5 of the part (unquoted)
   std::string checksum;  // base64 of the client checksum of this part, if any
+  std::string crc64nvme;  // base64 CRC64/NVME of the part's data
 };
 
 struct ObjectVersion {
@@ -85,11 +86,12 @@ struct ObjectVersion {
   std::vector<std::pair<std::string, std::string>> user_metadata;  // lower-case names, no prefix
   Tags tags;
   std::string storage_class = "STANDARD";
-  // Integrity: CRC64/NVME of the whole object as stored, base64; always set.
+  // Integrity: CRC64/NVME of the whole object as stored, base64; always set
+  // (for multipart objects combined from the parts' CRCs).
   std::string crc64nvme;
   // The client's checksum, if it sent or asked for one: algorithm and base64
-  // value; for multipart, `checksum_type` is "COMPOSITE" and the value is the
-  // checksum of the part checksums with a "-N" suffix, as S3 reports it.
+  // value; for a COMPOSITE multipart checksum the value is the checksum of
+  // the part checksums with a "-N" suffix, as S3 reports it.
   std::optional<ChecksumAlgorithm> checksum_algorithm;
   std::string checksum;
   std::string checksum_type;  // "FULL_OBJECT" or "COMPOSITE"
@@ -104,6 +106,10 @@ struct MultipartUpload {
   int64_t initiated_ms = 0;
   ObjectVersion pending;  // metadata the completed object will carry
   std::optional<ChecksumAlgorithm> checksum_algorithm;
+  // How the completed object's client checksum is made from the parts':
+  // "COMPOSITE" (checksum of the part checksums, "-N") or "FULL_OBJECT"
+  // (the CRC of the whole data, combined from the parts' CRCs).
+  std::string checksum_type;
   std::string owner;
 };
 
@@ -113,6 +119,7 @@ struct UploadedPart {
   DataRef data;
   std::string etag;  // hex MD5, unquoted
   std::string checksum;  // base64 of the upload's checksum algorithm, if any
+  std::string crc64nvme;  // base64 CRC64/NVME of the part's data
 };
 
 }  // namespace service::objects

@@ -89,7 +89,8 @@ Result<CreateMultipartUpload::Request> CreateMultipartUpload::Parse(OpContext& c
 
 net::awaitable<Result<net::Response>> CreateMultipartUpload::Execute(OpContext& ctx, Request r) {
   r.meta.owner = ctx.principal.access_key_id;
-  auto u = Objects(ctx).CreateUpload(r.target.bucket, r.target.key, std::move(r.meta), r.algorithm);
+  auto u = Objects(ctx).CreateUpload(r.target.bucket, r.target.key, std::move(r.meta), r.algorithm,
+                                     ctx.exchange.header()["x-amz-checksum-type"]);
   if (!u.ok()) co_return u.status();
   XmlWriter w;
   w.Declaration();
@@ -99,9 +100,9 @@ net::awaitable<Result<net::Response>> CreateMultipartUpload::Execute(OpContext& 
   w.Element("UploadId", u->upload_id);
   w.Close();
   net::Response res = Xml(w.Take());
-  if (r.algorithm) {
-    res.msg.set("x-amz-checksum-algorithm", common::ChecksumName(*r.algorithm));
-    res.msg.set("x-amz-checksum-type", "COMPOSITE");
+  if (u->checksum_algorithm) {
+    res.msg.set("x-amz-checksum-algorithm", common::ChecksumName(*u->checksum_algorithm));
+    res.msg.set("x-amz-checksum-type", u->checksum_type);
   }
   co_return res;
 }

@@ -282,7 +282,34 @@ TEST_F(ObjectServiceTest, MultipartAssemblesParts) {
   EXPECT_TRUE(done->etag.ends_with("-3"));
   EXPECT_EQ(done->size, 5010u);
   EXPECT_EQ(Read("big"), p1 + p2 + p3);
+  // The full-object CRC is combined from the parts' CRCs.
+  EXPECT_EQ(done->crc64nvme,
+            common::Base64Encode(common::Digest(ChecksumAlgorithm::kCrc64Nvme, p1 + p2 + p3)));
   EXPECT_EQ(svc_->GetUpload("b", "big", u->upload_id).status().reason(), "NoSuchUpload");
+}
+
+TEST_F(ObjectServiceTest, FullObjectChecksumOfMultipartUpload) {
+  auto u = svc_->CreateUpload("b", "k", ObjectVersion{}, ChecksumAlgorithm::kCrc32, "FULL_OBJECT");
+  ASSERT_TRUE(u.ok()) << u.status().ToString();
+  std::vector<CompletedPartRef> refs;
+  std::string all;
+  for (int n = 1; n <= 3; ++n) {
+    std::string data(1500 + n, static_cast<char>('a' + n));
+    all += data;
+    auto w = svc_->NewWriter(data.size(), ChecksumAlgorithm::kCrc32);
+    ASSERT_TRUE((*w)->Append(data).ok());
+    auto part = svc_->PutPart("b", "k", u->upload_id, n, **w);
+    ASSERT_TRUE(part.ok());
+    refs.push_back({n, part->etag});
+  }
+  auto done = svc_->CompleteUpload("b", "k", u->upload_id, refs, {}, 0);
+  ASSERT_TRUE(done.ok()) << done.status().ToString();
+  EXPECT_EQ(done->checksum_type, "FULL_OBJECT");
+  EXPECT_EQ(done->checksum, common::Base64Encode(common::Digest(ChecksumAlgorithm::kCrc32, all)));
+  EXPECT_EQ(svc_->CreateUpload("b", "k", ObjectVersion{}, ChecksumAlgorithm::kSha256, "FULL_OBJECT")
+                .status()
+                .reason(),
+            "InvalidRequest");
 }
 
 TEST_F(ObjectServiceTest, AbortDropsPartsAndUnlistedPartsAreReleased) {
