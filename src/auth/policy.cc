@@ -601,7 +601,8 @@ bool ValidConditionKey(std::string_view key, const ParseOptions& opts) {
   if (opts.known_condition_keys.empty() || IEquals(vendor, "aws")) return true;
   const std::string lower = Lower(key);
   return std::any_of(opts.known_condition_keys.begin(), opts.known_condition_keys.end(), [&](const std::string& k) {
-    return lower == k || (!k.empty() && k.back() == '/' && lower.size() > k.size() && lower.compare(0, k.size(), k) == 0);
+    if (k.empty() || k.back() != '/') return lower == k;
+    return lower.size() > k.size() && lower.compare(0, k.size(), k) == 0;
   });
 }
 
