@@ -556,7 +556,8 @@ bool ValidAction(std::string_view a) {
   const std::string_view vendor = a.substr(0, colon), name = a.substr(colon + 1);
   auto alnum = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); };
   return std::all_of(vendor.begin(), vendor.end(), [&](char c) { return alnum(c) || c == '-'; }) &&
-         std::all_of(name.begin(), name.end(), [&](char c) { return alnum(c) || c == '*' || c == '?' || c == '_' || c == '-'; });
+         std::all_of(name.begin(), name.end(),
+                     [&](char c) { return alnum(c) || c == '*' || c == '?' || c == '_' || c == '-'; });
 }
 
 Status ParseActions(const json::value& v, const ParseOptions& opts, std::vector<std::string>& out) {
@@ -767,7 +768,9 @@ bool PrincipalApplies(const Statement& st, const RequestFacts& f) {
   const Principals& p = st.principals;
   bool named = p.everyone;
   for (size_t i = 0; !named && i < p.aws.size(); ++i) named = AwsEntryMatches(p.aws[i], f, st.not_principal);
-  for (size_t i = 0; !named && i < p.services.size(); ++i) named = !f.service.empty() && IEquals(p.services[i], f.service);
+  for (size_t i = 0; !named && i < p.services.size(); ++i) {
+    named = !f.service.empty() && IEquals(p.services[i], f.service);
+  }
   return st.not_principal ? !named : named;
 }
 

@@ -144,7 +144,9 @@ struct ParseOptions {
 // "Missing required field Principal", "Invalid principal in policy",
 // "Policy has invalid action", "Policy has invalid resource",
 // "Invalid Condition type : StringEqualz", "Policy has an invalid condition key",
-// "Invalid effect: Permit", "Invalid policy syntax." (unknown or repeated element).
+// "Invalid effect: Permit", "Invalid policy syntax." (unknown element, or both
+// X and NotX), "Policy document should not specify a principal." (identity
+// policies), "Policy exceeds the maximum allowed document size.".
 common::Result<Policy> ParsePolicy(std::string_view json, const ParseOptions& opts);
 
 // What a request is, as far as a policy can see.

@@ -7,6 +7,7 @@
 #include <fmt/chrono.h>
 #include <fmt/format.h>
 
+#include "api/s3/ops/bucket_policy.h"
 #include "api/s3/ops/cors.h"
 #include "api/s3/routes.h"
 #include "api/sts/service.h"
@@ -26,6 +27,10 @@ using common::Status;
 //   "sys/boots"  → decimal count of starts
 constexpr std::string_view kRegionKey = "sys/region";
 constexpr std::string_view kBootsKey = "sys/boots";
+
+// Threads per region for blocking storage calls: enough concurrent writers
+// for RocksDB's group commit to share each fsync among many requests.
+constexpr size_t kBlockingThreads = 16;
 
 int64_t UnixNow() {
   return std::chrono::duration_cast<std::chrono::seconds>(
@@ -74,6 +79,8 @@ Result<std::unique_ptr<Region>> Region::Open(const common::Config& config,
   }
   region->objects_ = std::move(objects).value();
   region->services_.objects = region->objects_.get();
+  region->blocking_ = std::make_unique<boost::asio::thread_pool>(kBlockingThreads);
+  region->services_.blocking = region->blocking_.get();
 
   auto& m = region->metrics_;
   m.AddCallbackGauge("process_resident_memory_bytes", "Resident memory of the whole process.",
@@ -87,7 +94,7 @@ Result<std::unique_ptr<Region>> Region::Open(const common::Config& config,
       api::query::Router({api::sts::QueryRoutes()}));
   region->rest_xml_ =
       std::make_unique<api::rest_xml::RestXmlProtocol>(api::rest_xml::Router(api::s3::Routes()),
-                                                       &api::s3::ApplyCors);
+                                                       &api::s3::ApplyCors, &api::s3::BucketAccess);
   region->app_ = std::make_unique<api::app::AppProtocol>(std::vector<api::app::AppRoute>{});
 
   std::string access_path = config.access_log;

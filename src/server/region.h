@@ -14,6 +14,7 @@
 #include <memory>
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <boost/asio/ssl/context.hpp>
 
 #include "api/admin/protocol.h"
@@ -69,6 +70,9 @@ class Region {
   std::unique_ptr<storage::KvStore> store_;
   // Services over store_ (declared after it, so destroyed before it).
   std::unique_ptr<service::objects::ObjectService> objects_;
+  // Blocking storage calls of this region's operations (destroyed, and so
+  // joined, before the services they call).
+  std::unique_ptr<boost::asio::thread_pool> blocking_;
 
   api::admin::AdminProtocol admin_;
   std::unique_ptr<api::json::JsonProtocol> json_;

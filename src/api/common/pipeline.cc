@@ -4,6 +4,7 @@
 #include <fmt/chrono.h>
 #include <fmt/format.h>
 
+#include "auth/policy.h"
 #include "auth/sigv4.h"
 #include "common/ids.h"
 #include "common/log.h"
@@ -131,12 +132,18 @@ net::awaitable<net::Response> Pipeline::Dispatch(net::Exchange& exchange, const 
   std::optional<auth::SigV4Result> signature;
   if (!op.spec.anonymous) {
     auto authenticated = Authenticate(exchange, protocol, body ? &*body : nullptr);
-    if (!authenticated.ok()) co_return finish(fail(authenticated.status()));
-    principal = authenticated->principal;
-    signature = std::move(authenticated).value();
-    outcome.principal = principal.access_key_id;
+    if (authenticated.ok()) {
+      principal = authenticated->principal;
+      signature = std::move(authenticated).value();
+      outcome.principal = principal.access_key_id;
+    } else if (!(authenticated.status().code() == ErrorCode::kUnauthenticated &&
+                 protocol.allows_anonymous())) {
+      co_return finish(fail(authenticated.status()));
+    }  // else: no credentials at all; a resource policy may still admit it
   }
-  if (auto st = Authorize(principal, op.spec); !st.ok()) co_return finish(fail(st));
+  if (auto st = Authorize(exchange, protocol, match, principal, op.spec); !st.ok()) {
+    co_return finish(fail(st));
+  }
 
   OpContext ctx{exchange,         match,           request_id, services_, std::move(principal),
                 std::move(body), std::move(signature)};
@@ -190,14 +197,56 @@ Result<auth::SigV4Result> Pipeline::Authenticate(const net::Exchange& exchange,
   return std::move(verified).value();
 }
 
-Status Pipeline::Authorize(const auth::Principal& principal, const OpSpec& spec) const {
+Status Pipeline::Authorize(const net::Exchange& exchange, const Protocol& protocol,
+                           const RouteMatch& match, const auth::Principal& principal,
+                           const OpSpec& spec) const {
   if (spec.anonymous) return Status::Ok();
-  if (principal.anonymous) {
-    return Status(ErrorCode::kPermissionDenied, fmt::format("Anonymous access to {} is denied", spec.action));
+  auto denied = [] { return Status(ErrorCode::kPermissionDenied, "Access Denied"); };
+  // Every key in the credential store is an administrator of the account, so
+  // identity policies allow it everything; a resource policy can still deny.
+  auto access = protocol.AccessOf(services_, match);
+  if (!access || access->policy.empty()) {
+    return principal.anonymous ? denied() : Status::Ok();
   }
-  // Every key in the credential store is an administrator of the account; IAM
-  // identity and resource policies are evaluated here once they exist.
-  return Status::Ok();
+  auth::ParseOptions po;
+  auto policy = auth::ParsePolicy(access->policy, po);
+  if (!policy.ok()) {
+    // Stored policies were validated when put; one that no longer parses
+    // (a newer release's) grants nothing and denies nothing.
+    common::log::Get("api")->warn("region={} resource={} stored policy does not parse: {}",
+                                  services_.region, access->arn, policy.status().message());
+    return principal.anonymous ? denied() : Status::Ok();
+  }
+  auth::RequestFacts facts;
+  facts.action = std::string(spec.action);
+  facts.resource = access->arn;
+  facts.anonymous = principal.anonymous;
+  if (!principal.anonymous) {
+    facts.principal_arn = principal.arn;
+    facts.account_id = std::string(auth::kAccountId);
+    facts.context["aws:principalarn"] = {principal.arn};
+    facts.context["aws:principalaccount"] = {std::string(auth::kAccountId)};
+  }
+  facts.context["aws:securetransport"] = {exchange.secure() ? "true" : "false"};
+  std::string remote = exchange.remote_address();
+  if (auto colon = remote.rfind(':'); colon != std::string::npos) remote.resize(colon);
+  if (remote.size() > 2 && remote.front() == '[') remote = remote.substr(1, remote.size() - 2);
+  facts.context["aws:sourceip"] = {remote};
+  facts.context["aws:currenttime"] = {fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", fmt::gmtime(
+      std::chrono::system_clock::to_time_t(options_.clock())))};
+  for (const auto& [k, v] : match.query) {
+    if (k == "prefix" || k == "delimiter" || k == "max-keys") facts.context["s3:" + k] = {v};
+  }
+  switch (auth::Evaluate(*policy, facts)) {
+    case auth::Decision::kDeny:
+      return denied();
+    case auth::Decision::kAllow:
+      if (principal.anonymous && access->restrict_public && auth::IsPublic(*policy)) return denied();
+      return Status::Ok();
+    case auth::Decision::kNotApplicable:
+      return principal.anonymous ? denied() : Status::Ok();
+  }
+  return denied();
 }
 
 net::Response Pipeline::ConnectionError(http::status status, std::string_view reason) {

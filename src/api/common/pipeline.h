@@ -48,7 +48,8 @@ class Pipeline final : public net::Handler {
                                          const std::string& request_id, Outcome& outcome);
   Result<auth::SigV4Result> Authenticate(const net::Exchange& exchange, const Protocol& protocol,
                                        const std::string* body) const;
-  Status Authorize(const auth::Principal& principal, const OpSpec& spec) const;
+  Status Authorize(const net::Exchange& exchange, const Protocol& protocol, const RouteMatch& match,
+                   const auth::Principal& principal, const OpSpec& spec) const;
   void Record(const net::Exchange& exchange, const Protocol* protocol, const Outcome& outcome,
               const std::string& request_id, const net::Response& response,
               std::chrono::steady_clock::time_point start);

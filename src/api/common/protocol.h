@@ -5,12 +5,23 @@
 // the protocol's route table, and how errors look on the wire (the protocol's
 // one error map). The shared Pipeline does the rest.
 
+#include <optional>
 #include <string>
 #include <string_view>
 
 #include "api/common/op.h"
 
 namespace api {
+
+// What a resource's own policy says about who may act on it (an S3 bucket
+// policy), for the pipeline's authorise stage.
+struct ResourceAccess {
+  std::string arn;     // the resource the request acts on, e.g. arn:aws:s3:::bucket/key
+  std::string policy;  // the resource policy document (JSON), "" if none
+  // Public grants of the policy are ignored (S3's RestrictPublicBuckets):
+  // anonymous requests are then refused whatever the policy says.
+  bool restrict_public = false;
+};
 
 // Facts about the failed request that error bodies may show.
 struct ErrorContext {
@@ -53,6 +64,17 @@ class Protocol {
                         const RouteMatch& match, net::Response& response) const {
     (void)services, (void)header, (void)match, (void)response;
   }
+
+  // The resource `match` acts on and its policy; nullopt when the protocol
+  // has no resource policies (or the resource does not exist).
+  virtual std::optional<ResourceAccess> AccessOf(Services& services, const RouteMatch& match) const {
+    (void)services, (void)match;
+    return std::nullopt;
+  }
+
+  // True if requests without credentials may proceed to authorisation, where
+  // a resource policy may admit them (S3); else they fail authentication.
+  virtual bool allows_anonymous() const { return false; }
 
   // The SigV4 signing name that this protocol's requests use for `match`.
   virtual bool s3_signing() const { return false; }

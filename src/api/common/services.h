@@ -8,6 +8,10 @@
 
 #include "common/metrics.h"
 
+namespace boost::asio {
+class thread_pool;
+}
+
 namespace service::objects {
 class ObjectService;
 }
@@ -28,6 +32,8 @@ struct Services {
 
   // The domain services (null where a region or a test has none).
   service::objects::ObjectService* objects = nullptr;
+  // Threads for blocking storage calls (see common/blocking.h); null = inline.
+  boost::asio::thread_pool* blocking = nullptr;
 };
 
 }  // namespace api

@@ -70,6 +70,9 @@ const ErrorMap& S3ErrorMap() {
       {"InvalidLocationConstraint", {status::bad_request, "InvalidLocationConstraint"}},
       {"NotImplemented", {status::not_implemented, "NotImplemented"}},
       {"AccessForbidden", {status::forbidden, "AccessForbidden"}},
+      {"AccessDenied", {status::forbidden, "AccessDenied"}},
+      {"MalformedPolicy", {status::bad_request, "MalformedPolicy"}},
+      {"MaxMessageLengthExceeded", {status::bad_request, "MaxMessageLengthExceeded"}},
   });
   return kMap;
 }

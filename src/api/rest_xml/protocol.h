@@ -16,8 +16,11 @@ class RestXmlProtocol final : public Protocol {
   using Decorator = std::function<void(Services&, const net::RequestHeader&, std::string_view,
                                        net::Response&)>;
 
-  explicit RestXmlProtocol(Router router, Decorator decorator = {})
-      : router_(std::move(router)), decorator_(std::move(decorator)) {}
+  // The resource a routed request acts on and its policy.
+  using Access = std::function<std::optional<ResourceAccess>(Services&, const RouteMatch&)>;
+
+  explicit RestXmlProtocol(Router router, Decorator decorator = {}, Access access = {})
+      : router_(std::move(router)), decorator_(std::move(decorator)), access_(std::move(access)) {}
 
   std::string_view name() const override { return "rest-xml"; }
   bool Claims(const net::RequestHeader&) const override { return true; }
@@ -30,10 +33,17 @@ class RestXmlProtocol final : public Protocol {
                 net::Response& response) const override {
     if (decorator_) decorator_(services, header, match.bucket, response);
   }
+  std::optional<ResourceAccess> AccessOf(Services& services, const RouteMatch& match) const override {
+    if (!access_) return std::nullopt;
+    return access_(services, match);
+  }
+  // Buckets may admit anonymous requests through their policy.
+  bool allows_anonymous() const override { return static_cast<bool>(access_); }
 
  private:
   Router router_;
   Decorator decorator_;
+  Access access_;
 };
 
 }  // namespace api::rest_xml

@@ -1,5 +1,6 @@
 #include "api/s3/routes.h"
 
+#include "api/s3/ops/bucket_policy.h"
 #include "api/s3/ops/buckets.h"
 #include "api/s3/ops/cors.h"
 #include "api/s3/ops/list_objects.h"
@@ -45,6 +46,10 @@ std::vector<RestRoute> Routes() {
       {V::get, Target::kBucket, "publicAccessBlock", "", OpOf<GetPublicAccessBlock>()},
       {V::put, Target::kBucket, "publicAccessBlock", "", OpOf<PutPublicAccessBlock>()},
       {V::delete_, Target::kBucket, "publicAccessBlock", "", OpOf<DeletePublicAccessBlock>()},
+      {V::get, Target::kBucket, "policy", "", OpOf<GetBucketPolicy>()},
+      {V::put, Target::kBucket, "policy", "", OpOf<PutBucketPolicy>()},
+      {V::delete_, Target::kBucket, "policy", "", OpOf<DeleteBucketPolicy>()},
+      {V::get, Target::kBucket, "policyStatus", "", OpOf<GetBucketPolicyStatus>()},
       {V::get, Target::kBucket, "", "", OpOf<ListObjects>()},
       {V::get, Target::kBucket, "list-type", "", OpOf<ListObjectsV2>()},
       {V::get, Target::kBucket, "versions", "", OpOf<ListObjectVersions>()},

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "api/common/blocking.h"
 #include "api/s3/common.h"
 #include "api/s3/xml/request_codecs.h"
 #include "api/s3/xml/xml_writer.h"
@@ -81,7 +82,7 @@ Result<BucketRequest> CreateBucket::Parse(OpContext& ctx) {
 }
 
 net::awaitable<Result<net::Response>> CreateBucket::Execute(OpContext& ctx, BucketRequest r) {
-  auto b = Objects(ctx).CreateBucket(r.bucket);
+  auto b = co_await OnPool(ctx.services.blocking, [&] { return Objects(ctx).CreateBucket(r.bucket); });
   // us-east-1 answers a repeated create by the owner with success, as S3 does.
   if (!b.ok() && !(b.status().reason() == "BucketAlreadyOwnedByYou" &&
                    ctx.services.region == "us-east-1")) {
@@ -95,7 +96,8 @@ net::awaitable<Result<net::Response>> CreateBucket::Execute(OpContext& ctx, Buck
 Result<BucketRequest> DeleteBucket::Parse(OpContext& ctx) { return ParseBucket(ctx); }
 
 net::awaitable<Result<net::Response>> DeleteBucket::Execute(OpContext& ctx, BucketRequest r) {
-  if (auto st = Objects(ctx).DeleteBucket(r.bucket); !st.ok()) co_return st;
+  auto st = co_await OnPool(ctx.services.blocking, [&] { return Objects(ctx).DeleteBucket(r.bucket); });
+  if (!st.ok()) co_return st;
   co_return Empty(http::status::no_content);
 }
 

@@ -1,6 +1,7 @@
 #include <fmt/format.h>
 
 #include "api/common/query_string.h"
+#include "api/common/blocking.h"
 #include "api/s3/common.h"
 #include "api/s3/ops/objects.h"
 #include "api/s3/xml/xml_writer.h"
@@ -108,7 +109,9 @@ net::awaitable<Result<net::Response>> CopyObject::Execute(OpContext& ctx, Reques
   if (!r.replace_metadata) meta.storage_class = r.meta.storage_class;
   meta.tags = r.replace_tags ? r.meta.tags : src.tags;
   meta.owner = ctx.principal.access_key_id;
-  auto v = objects.PutObject(r.target.bucket, r.target.key, std::move(meta), **writer, *conditions);
+  auto v = co_await OnPool(ctx.services.blocking, [&] {
+    return objects.PutObject(r.target.bucket, r.target.key, std::move(meta), **writer, *conditions);
+  });
   if (!v.ok()) co_return v.status();
 
   XmlWriter w;

@@ -1,5 +1,6 @@
 #include <fmt/format.h>
 
+#include "api/common/blocking.h"
 #include "api/s3/common.h"
 #include "api/s3/ops/objects.h"
 #include "api/s3/xml/request_codecs.h"
@@ -10,7 +11,8 @@ namespace api::s3 {
 namespace http = net::http;
 
 net::awaitable<Result<net::Response>> DeleteObject::Execute(OpContext& ctx, ObjectRequest r) {
-  auto out = Objects(ctx).DeleteObject(r.bucket, r.key, r.version_id);
+  auto out = co_await OnPool(ctx.services.blocking,
+                             [&] { return Objects(ctx).DeleteObject(r.bucket, r.key, r.version_id); });
   if (!out.ok()) co_return out.status();
   net::Response res;
   res.msg.result(http::status::no_content);
@@ -64,8 +66,10 @@ net::awaitable<Result<net::Response>> DeleteObjects::Execute(OpContext& ctx, Req
     Status st = ValidateKey(key);
     Result<service::objects::DeleteOutcome> out = st;
     if (st.ok()) {
-      out = objects.DeleteObject(r.bucket, key,
-                                 version.empty() ? std::nullopt : std::optional<std::string_view>(version));
+      out = co_await OnPool(ctx.services.blocking, [&] {
+        return objects.DeleteObject(
+            r.bucket, key, version.empty() ? std::nullopt : std::optional<std::string_view>(version));
+      });
     }
     if (!out.ok()) {
       w.Open("Error");

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "api/common/blocking.h"
 #include "api/s3/common.h"
 #include "api/s3/ops/buckets.h"
 #include "api/s3/xml/request_codecs.h"
@@ -89,8 +90,10 @@ Result<CreateMultipartUpload::Request> CreateMultipartUpload::Parse(OpContext& c
 
 net::awaitable<Result<net::Response>> CreateMultipartUpload::Execute(OpContext& ctx, Request r) {
   r.meta.owner = ctx.principal.access_key_id;
-  auto u = Objects(ctx).CreateUpload(r.target.bucket, r.target.key, std::move(r.meta), r.algorithm,
-                                     ctx.exchange.header()["x-amz-checksum-type"]);
+  std::string type(ctx.exchange.header()["x-amz-checksum-type"]);
+  auto u = co_await OnPool(ctx.services.blocking, [&] {
+    return Objects(ctx).CreateUpload(r.target.bucket, r.target.key, std::move(r.meta), r.algorithm, type);
+  });
   if (!u.ok()) co_return u.status();
   XmlWriter w;
   w.Declaration();
@@ -127,7 +130,9 @@ net::awaitable<Result<net::Response>> UploadPart::Execute(OpContext& ctx, Upload
   auto writer = objects.NewWriter(plan->size, algorithm);
   if (!writer.ok()) co_return writer.status();
   if (auto st = co_await ReadBody(ctx, *plan, **writer, kMaxPutSize); !st.ok()) co_return st;
-  auto part = objects.PutPart(r.bucket, r.key, r.upload_id, r.part_number, **writer);
+  auto part = co_await OnPool(ctx.services.blocking, [&] {
+    return objects.PutPart(r.bucket, r.key, r.upload_id, r.part_number, **writer);
+  });
   if (!part.ok()) co_return part.status();
   co_return PartResponse(*part, algorithm);
 }
@@ -171,7 +176,9 @@ net::awaitable<Result<net::Response>> UploadPartCopy::Execute(OpContext& ctx, Up
     if (piece.empty()) co_return common::Corruption("copy source ended early");
     if (auto st = (*writer)->Append(piece); !st.ok()) co_return st;
   }
-  auto part = objects.PutPart(r.bucket, r.key, r.upload_id, r.part_number, **writer);
+  auto part = co_await OnPool(ctx.services.blocking, [&] {
+    return objects.PutPart(r.bucket, r.key, r.upload_id, r.part_number, **writer);
+  });
   if (!part.ok()) co_return part.status();
   XmlWriter w;
   w.Declaration();
@@ -200,8 +207,10 @@ Result<CompleteMultipartUpload::Request> CompleteMultipartUpload::Parse(OpContex
 net::awaitable<Result<net::Response>> CompleteMultipartUpload::Execute(OpContext& ctx, Request r) {
   auto conditions = WriteConditionsOf(ctx.exchange.header());
   if (!conditions.ok()) co_return conditions.status();
-  auto v = Objects(ctx).CompleteUpload(r.upload.bucket, r.upload.key, r.upload.upload_id, r.parts,
+  auto v = co_await OnPool(ctx.services.blocking, [&] {
+    return Objects(ctx).CompleteUpload(r.upload.bucket, r.upload.key, r.upload.upload_id, r.parts,
                                        *conditions);
+  });
   if (!v.ok()) co_return v.status();
   const auto& h = ctx.exchange.header();
   XmlWriter w;
@@ -226,7 +235,9 @@ net::awaitable<Result<net::Response>> CompleteMultipartUpload::Execute(OpContext
 Result<UploadRequest> AbortMultipartUpload::Parse(OpContext& ctx) { return ParseUpload(ctx, false); }
 
 net::awaitable<Result<net::Response>> AbortMultipartUpload::Execute(OpContext& ctx, UploadRequest r) {
-  if (auto st = Objects(ctx).AbortUpload(r.bucket, r.key, r.upload_id); !st.ok()) co_return st;
+  auto st = co_await OnPool(ctx.services.blocking,
+                            [&] { return Objects(ctx).AbortUpload(r.bucket, r.key, r.upload_id); });
+  if (!st.ok()) co_return st;
   net::Response res;
   res.msg.result(http::status::no_content);
   co_return res;

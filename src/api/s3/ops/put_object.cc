@@ -1,5 +1,6 @@
 #include <fmt/format.h>
 
+#include "api/common/blocking.h"
 #include "api/s3/common.h"
 #include "api/s3/ops/objects.h"
 
@@ -50,7 +51,9 @@ net::awaitable<Result<net::Response>> PutObject::Execute(OpContext& ctx, Request
   if (!writer.ok()) co_return writer.status();
   if (auto st = co_await ReadBody(ctx, *plan, **writer, kMaxPutSize); !st.ok()) co_return st;
   r.meta.owner = ctx.principal.access_key_id;
-  auto v = objects.PutObject(r.target.bucket, r.target.key, std::move(r.meta), **writer, *conditions);
+  auto v = co_await OnPool(ctx.services.blocking, [&] {
+    return objects.PutObject(r.target.bucket, r.target.key, std::move(r.meta), **writer, *conditions);
+  });
   if (!v.ok()) co_return v.status();
   net::Response res;
   res.msg.result(http::status::ok);

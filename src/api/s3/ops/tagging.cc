@@ -1,5 +1,6 @@
 #include "api/s3/ops/tagging.h"
 
+#include "api/common/blocking.h"
 #include "api/s3/common.h"
 #include "api/s3/ops/buckets.h"
 #include "api/s3/xml/request_codecs.h"
@@ -69,13 +70,16 @@ Result<TaggingRequest> PutObjectTagging::Parse(OpContext& ctx) {
 }
 
 net::awaitable<Result<net::Response>> PutObjectTagging::Execute(OpContext& ctx, TaggingRequest r) {
-  auto v = Objects(ctx).SetObjectTags(r.target.bucket, r.target.key, r.target.version_id, std::move(r.tags));
+  auto v = co_await OnPool(ctx.services.blocking, [&] {
+    return Objects(ctx).SetObjectTags(r.target.bucket, r.target.key, r.target.version_id, std::move(r.tags));
+  });
   if (!v.ok()) co_return v.status();
   co_return Done(http::status::ok, v->version_id);
 }
 
 net::awaitable<Result<net::Response>> DeleteObjectTagging::Execute(OpContext& ctx, ObjectRequest r) {
-  auto v = Objects(ctx).SetObjectTags(r.bucket, r.key, r.version_id, {});
+  auto v = co_await OnPool(ctx.services.blocking,
+                           [&] { return Objects(ctx).SetObjectTags(r.bucket, r.key, r.version_id, {}); });
   if (!v.ok()) co_return v.status();
   co_return Done(http::status::no_content, v->version_id);
 }
