@@ -1,5 +1,7 @@
 #include "api/common/pipeline.h"
 
+#include <algorithm>
+
 #include <boost/beast/http/field.hpp>
 #include <fmt/chrono.h>
 #include <fmt/format.h>
@@ -94,8 +96,10 @@ net::awaitable<net::Response> Pipeline::Handle(net::Exchange& exchange) {
 net::awaitable<net::Response> Pipeline::Dispatch(net::Exchange& exchange, const Protocol& protocol,
                                                  const std::string& request_id, Outcome& outcome) {
   const auto& header = exchange.header();
-  ErrorContext ectx{request_id, PathOf(header.target()), "", header.method() == http::verb::head,
-                    &header};
+  // A copy: reading a buffered body re-creates the header, and views into the
+  // old one would dangle.
+  const std::string resource(PathOf(header.target()));
+  ErrorContext ectx{request_id, resource, "", header.method() == http::verb::head, &header};
   auto fail = [&](Status st) {
     outcome.error = st;
     return protocol.RenderError(st, ectx);
@@ -207,6 +211,14 @@ Status Pipeline::Authorize(const net::Exchange& exchange, const Protocol& protoc
   auto access = protocol.AccessOf(services_, match);
   if (!access || access->policy.empty()) {
     return principal.anonymous ? denied() : Status::Ok();
+  }
+  // The account's root may always read, replace or delete a resource policy,
+  // so that a policy can never lock its owner out (as AWS guarantees).
+  static constexpr std::string_view kPolicyActions[] = {"s3:GetBucketPolicy", "s3:PutBucketPolicy",
+                                                         "s3:DeleteBucketPolicy"};
+  if (!principal.anonymous && principal.arn.ends_with(":root") &&
+      std::find(std::begin(kPolicyActions), std::end(kPolicyActions), spec.action) != std::end(kPolicyActions)) {
+    return Status::Ok();
   }
   auth::ParseOptions po;
   auto policy = auth::ParsePolicy(access->policy, po);
