@@ -109,7 +109,7 @@ net::awaitable<Result<net::Response>> GetObjectAttributes::Execute(OpContext& ct
       page.push_back(&p);
     }
     w.Open("ObjectParts");
-    w.Element("TotalPartsCount", static_cast<uint64_t>(v->parts.size()));
+    w.Element("PartsCount", static_cast<uint64_t>(v->parts.size()));  // TotalPartsCount on the wire
     w.Element("PartNumberMarker", r.part_number_marker);
     w.Element("NextPartNumberMarker", page.empty() ? r.part_number_marker : page.back()->part_number);
     w.Element("MaxParts", r.max_parts);
