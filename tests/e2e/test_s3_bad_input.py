@@ -125,7 +125,7 @@ def test_body_shorter_than_content_length_stores_nothing(stratus, s3, payload_ha
     s3.put_object(Bucket=B, Key="kept", Body=b"previous")
     _send_half(stratus, f"/{B}/cut", total, payload_hash)
     _send_half(stratus, f"/{B}/kept", total, payload_hash)  # an overwrite cut short
-    deadline = time.time() + 1.5
+    deadline = time.time() + 0.75
     while time.time() < deadline:
         assert absent(s3, "cut")
         assert s3.get_object(Bucket=B, Key="kept")["Body"].read() == b"previous"

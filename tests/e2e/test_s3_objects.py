@@ -6,7 +6,9 @@ import base64
 import datetime
 import email.utils
 import hashlib
+import io
 import os
+import time
 
 import botocore.exceptions
 import pytest
@@ -56,6 +58,22 @@ def test_put_get_head_delete(s3):
     assert s3.delete_object(Bucket=B, Key="never-was")["ResponseMetadata"]["HTTPStatusCode"] == 204
     assert fails(s3.get_object, Bucket="no-such-bucket", Key="k") == (404, "NoSuchBucket")
     assert fails(s3.put_object, Bucket="no-such-bucket", Key="k", Body=b"") == (404, "NoSuchBucket")
+
+
+def test_expect_100_continue_with_an_empty_body(stratus, s3):
+    """botocore sends file-like bodies with Expect: 100-continue. An empty upload
+    followed by another on the same kept-alive connection must both complete
+    promptly with their own ETags."""
+    one = s3_client(stratus, max_pool_connections=1, read_timeout=10, retries={"max_attempts": 1})
+    start = time.time()
+    r = one.put_object(Bucket=B, Key="empty-file", Body=io.BytesIO(b""))
+    assert r["ETag"] == '"d41d8cd98f00b204e9800998ecf8427e"'
+    r = one.put_object(Bucket=B, Key="next-file", Body=io.BytesIO(b"next body"))
+    assert r.get("ETag") == md5_etag(b"next body"), r["ResponseMetadata"]
+    r = one.put_object(Bucket=B, Key="third-file", Body=io.BytesIO(b"third"))
+    assert r.get("ETag") == md5_etag(b"third"), r["ResponseMetadata"]
+    assert time.time() - start < 5
+    assert s3.get_object(Bucket=B, Key="next-file")["Body"].read() == b"next body"
 
 
 def test_empty_object_and_overwrite(s3):
