@@ -9,7 +9,9 @@
 // Open() verifies and strips it (kCorruption on any mismatch).
 //
 // Blobs: a sealing writer splits the plaintext stream into frames of
-// kFrameSize bytes (the last may be shorter), each stored as
+// kFrameSize bytes (the last always shorter: a blob whose size is a multiple
+// of the frame size ends with an empty frame, so a file cut at a frame
+// boundary is detected), each stored as
 // [CRC32C of the frame, 4 bytes LE][frame bytes], after a small file header
 // (magic, format, frame size). An opening reader maps plaintext offsets to
 // frames, so range reads touch only the frames they need, and verifies each
