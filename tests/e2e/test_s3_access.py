@@ -9,7 +9,7 @@ import urllib.request
 import botocore.exceptions
 import pytest
 
-from conftest import make_bucket, s3_client, s3_error
+from conftest import make_bucket, s3_client, s3_error, s3_request
 
 B = "access"
 
@@ -160,6 +160,13 @@ def test_explicit_deny_binds_the_owner_but_cannot_lock_out_policy_management(s3)
     assert "HttpsOnly" in s3.get_bucket_policy(Bucket=B)["Policy"]
     s3.delete_bucket_policy(Bucket=B)
     s3.put_object(Bucket=B, Key="k", Body=b"x")
+
+
+def test_error_after_a_buffered_body_names_the_resource(stratus, s3):
+    status, _, body = s3_request(stratus, "PUT", f"/{B}", query=[("policy", "")], body=b"{not json")
+    err = s3_error(body)
+    assert status == 400 and err["Code"] == "MalformedPolicy"
+    assert err["Resource"] == f"/{B}" and err["RequestId"]
 
 
 def test_malformed_policies_are_refused(s3):
