@@ -256,6 +256,12 @@ class Session final : public SessionBase,
         co_return;
       }
       body_complete_ = header_parser_->is_done();
+      // A request with an empty body and `Expect: 100-continue` gets its
+      // 100 Continue at once: there is nothing to refuse before the body, and
+      // some clients (botocore) otherwise misread the next exchange.
+      if (body_complete_) {
+        if (auto st = co_await SendContinueIfAsked(); !st.ok()) co_return;
+      }
 
       Response res;
       try {

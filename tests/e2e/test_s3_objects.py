@@ -4,7 +4,6 @@ content digests, tagging and the error format."""
 
 import base64
 import datetime
-import email.utils
 import hashlib
 import io
 import os

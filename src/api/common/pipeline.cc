@@ -184,6 +184,26 @@ Result<auth::SigV4Result> Pipeline::Authenticate(const net::Exchange& exchange,
                   "Request is missing Authentication Token (SigV4 Authorization header or "
                   "presigned query)");
   }
+  if (protocol.s3_signing()) {
+    // S3 checks the declared payload hash's form before the signature.
+    std::string_view declared = header["x-amz-content-sha256"];
+    const bool header_auth = !header[http::field::authorization].empty();
+    if (declared.empty() && header_auth) {
+      return Status(ErrorCode::kInvalidArgument,
+                    "Missing required header for this request: x-amz-content-sha256", "InvalidRequest");
+    }
+    auto is_hash = [](std::string_view v) {
+      return v.size() == 64 && v.find_first_not_of("0123456789abcdef") == std::string_view::npos;
+    };
+    if (!declared.empty() && !is_hash(declared) && declared != "UNSIGNED-PAYLOAD" &&
+        !declared.starts_with("STREAMING-")) {
+      return Status(ErrorCode::kInvalidArgument,
+                    "x-amz-content-sha256 must be UNSIGNED-PAYLOAD, STREAMING-UNSIGNED-PAYLOAD-TRAILER, "
+                    "STREAMING-AWS4-HMAC-SHA256-PAYLOAD, STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER or "
+                    "a valid sha256 value.",
+                    "InvalidArgument");
+    }
+  }
   auth::VerifyOptions vo{services_.region, options_.clock(), std::chrono::minutes(15),
                          protocol.s3_signing()};
   auto verified = auth::Verify(req, credentials_, vo);

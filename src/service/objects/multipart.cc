@@ -209,11 +209,6 @@ Result<ObjectVersion> ObjectService::CompleteUpload(std::string_view bucket, std
       return InvalidPart(want.part_number);
     }
     const UploadedPart& p = found->second.second;
-    if (i + 1 < parts.size() && p.data.size < min_part_size) {
-      return Status(ErrorCode::kInvalidArgument,
-                    "Your proposed upload is smaller than the minimum allowed object size.",
-                    "EntityTooSmall");
-    }
     md5s += RawMd5(p.etag);
     if (u->checksum_algorithm) {
       auto raw = common::Base64Decode(p.checksum);
@@ -231,6 +226,14 @@ Result<ObjectVersion> ObjectService::CompleteUpload(std::string_view bucket, std
                               : std::nullopt;
     total += p.data.size;
     v.parts.push_back(StoredPart{p.part_number, p.data, p.etag, p.checksum, p.crc64nvme});
+  }
+  // Sizes are checked once every listed part is known to exist, as S3 does.
+  for (size_t i = 0; i + 1 < v.parts.size(); ++i) {
+    if (v.parts[i].data.size < min_part_size) {
+      return Status(ErrorCode::kInvalidArgument,
+                    "Your proposed upload is smaller than the minimum allowed object size.",
+                    "EntityTooSmall");
+    }
   }
   const size_t n = parts.size();
   v.size = total;

@@ -156,15 +156,27 @@ net::awaitable<Result<net::Response>> UploadPartCopy::Execute(OpContext& ctx, Up
   uint64_t last = src->version.size == 0 ? 0 : src->version.size - 1;
   uint64_t length = src->version.size;
   if (auto range = h["x-amz-copy-source-range"]; !range.empty()) {
-    auto parsed = ParseRange(range, src->version.size);
-    if (!parsed.ok() || !parsed->has_value()) {
-      co_return Status(ErrorCode::kInvalidArgument,
-                       "The x-amz-copy-source-range value must be of the form bytes=first-last where "
-                       "first and last are the zero-based offsets of the first and last bytes to copy",
-                       "InvalidArgument");
+    // bytes=first-last, both present, within the source.
+    auto bad = [&] {
+      return Status(ErrorCode::kInvalidArgument,
+                    fmt::format("Range specified is not valid for source object of size: {}", src->version.size),
+                    "InvalidArgument");
+    };
+    std::string_view spec = range;
+    if (!spec.starts_with("bytes=")) co_return bad();
+    spec.remove_prefix(6);
+    auto dash = spec.find('-');
+    if (dash == std::string_view::npos) co_return bad();
+    uint64_t a = 0;
+    uint64_t b = 0;
+    auto [pa, ea] = std::from_chars(spec.data(), spec.data() + dash, a);
+    auto [pb, eb] = std::from_chars(spec.data() + dash + 1, spec.data() + spec.size(), b);
+    if (ea != std::errc() || pa != spec.data() + dash || eb != std::errc() ||
+        pb != spec.data() + spec.size() || b < a || b >= src->version.size) {
+      co_return bad();
     }
-    first = (*parsed)->first;
-    last = (*parsed)->last;
+    first = a;
+    last = b;
     length = last - first + 1;
   }
   auto writer = objects.NewWriter(length, upload->checksum_algorithm);
