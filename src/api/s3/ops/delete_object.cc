@@ -62,7 +62,10 @@ net::awaitable<Result<net::Response>> DeleteObjects::Execute(OpContext& ctx, Req
   XmlWriter w;
   w.Declaration();
   w.Open("DeleteResult", kXmlns);
-  for (const auto& [key, version] : r.objects) {
+  for (const auto& entry : r.objects) {
+    // Named copies, not structured bindings: lambdas below capture them.
+    const std::string& key = entry.first;
+    const std::string& version = entry.second;
     Status st = ValidateKey(key);
     Result<service::objects::DeleteOutcome> out = st;
     if (st.ok()) {
