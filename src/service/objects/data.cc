@@ -63,6 +63,7 @@ class Writer final : public ObjectWriter {
 
   Result<Materialized> Materialize(storage::WriteBatch& batch) {
     Finish();
+    if (svc_.bytes_written_ != nullptr) svc_.bytes_written_->Inc(size_);
     if (materialized_) return common::Internal("object data committed twice");
     materialized_ = true;
     Materialized m;

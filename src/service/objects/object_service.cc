@@ -156,6 +156,14 @@ void ObjectService::Impl::Release(const ObjectVersion& v, storage::WriteBatch& b
 Status ObjectService::Impl::Commit(const storage::WriteBatch& batch,
                                    const std::vector<std::string>& unlink) {
   STRATUS_RETURN_IF_ERROR(kv_.Write(batch));
+  if (blobs_unlinked_ != nullptr) blobs_unlinked_->Inc(unlink.size());
+  if (versions_written_ != nullptr) {
+    for (const auto& op : batch.ops()) {
+      if (op.type == storage::WriteBatch::OpType::kPut && op.key.starts_with(keys::kVersionPrefix)) {
+        versions_written_->Inc();
+      }
+    }
+  }
   for (const auto& id : unlink) {
     // Failing to unlink leaves an unreferenced blob that the next start-up
     // collects; the write itself has succeeded.
@@ -240,6 +248,12 @@ Result<std::unique_ptr<ObjectService>> ObjectService::Open(storage::KvStore& kv,
     metrics->GetCounter("stratus_s3_recovered_orphans_total",
                         "Unreferenced blob files removed at start-up.")
         .Inc(*removed);
+    impl->versions_written_ = &metrics->GetCounter(
+        "stratus_s3_versions_written_total", "Object versions and delete markers committed.");
+    impl->bytes_written_ = &metrics->GetCounter(
+        "stratus_s3_bytes_written_total", "Object and part data made durable, in bytes (including data a failed write then discarded).");
+    impl->blobs_unlinked_ = &metrics->GetCounter(
+        "stratus_s3_blobs_unlinked_total", "Blob files removed after the data they held was released.");
   }
   return std::unique_ptr<ObjectService>(new ObjectService(std::move(impl)));
 }

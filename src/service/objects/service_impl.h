@@ -21,6 +21,10 @@ class ObjectService::Impl {
 
   storage::KvStore& kv_;
   std::unique_ptr<storage::BlobStore> blobs_;
+  // Counters of what the service stored (null without a registry).
+  common::metrics::Counter* versions_written_ = nullptr;
+  common::metrics::Counter* bytes_written_ = nullptr;
+  common::metrics::Counter* blobs_unlinked_ = nullptr;
   storage::ValueCodec codec_;
   ServiceOptions options_;
 
