@@ -9,7 +9,7 @@ import urllib.request
 import botocore.exceptions
 import pytest
 
-from conftest import make_bucket, s3_client, s3_error, s3_request
+from conftest import make_bucket, metric, s3_client, s3_error, s3_request
 
 B = "access"
 
@@ -201,3 +201,16 @@ def test_get_object_attributes(s3):
     assert a["ObjectParts"]["TotalPartsCount"] == 2
     assert [p["Size"] for p in a["ObjectParts"]["Parts"]] == [5 * 1024 * 1024, 100]
     assert fails(s3.get_object_attributes, Bucket=B, Key="nope", ObjectAttributes=["ETag"]) == (404, "NoSuchKey")
+
+
+def test_object_metrics(stratus, s3):
+    before = stratus.metrics("ap-south-1")
+    s3.put_object(Bucket=B, Key="m1", Body=b"x" * 1000)
+    s3.put_object(Bucket=B, Key="m2", Body=b"y" * 300_000)  # a blob file
+    s3.put_object(Bucket=B, Key="m2", Body=b"z")            # releases it
+    after = stratus.metrics("ap-south-1")
+    delta = lambda name: metric(after, name) - metric(before, name)
+    assert delta("stratus_s3_versions_written_total") == 3
+    assert delta("stratus_s3_bytes_written_total") == 301_001
+    assert delta("stratus_s3_blobs_unlinked_total") == 1
+    assert metric(after, "stratus_requests_total", operation="PutObject", status="200") >= 3
