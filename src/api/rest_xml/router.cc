@@ -36,6 +36,15 @@ const char* TargetName(Target t) {
 
 }  // namespace
 
+std::vector<std::string> DefaultSubresources() {
+  return {"accelerate", "acl", "analytics", "attributes", "cors", "delete", "encryption",
+          "intelligent-tiering", "inventory", "legal-hold", "lifecycle", "location", "logging",
+          "metadataTable", "metrics", "notification", "object-lock", "ownershipControls", "policy",
+          "policyStatus", "publicAccessBlock", "replication", "requestPayment", "restore", "retention",
+          "select", "session", "tagging", "torrent", "uploadId", "uploads", "versioning", "versions",
+          "website"};
+}
+
 Router::Router(std::vector<RestRoute> routes, RouterOptions options)
     : routes_(std::move(routes)), options_(std::move(options)) {
   std::stable_sort(routes_.begin(), routes_.end(), [](const RestRoute& a, const RestRoute& b) {
@@ -93,6 +102,13 @@ Result<ParsedTarget> Router::Parse(const net::RequestHeader& header) const {
   return out;
 }
 
+bool Router::NamesOtherSubresource(const RestRoute& r, const Params& query) const {
+  for (const auto& sub : options_.subresources) {
+    if (sub != r.query && query.contains(sub)) return true;
+  }
+  return false;
+}
+
 Result<RouteMatch> Router::Route(const net::RequestHeader& header) const {
   auto parsed = Parse(header);
   if (!parsed.ok()) return parsed.status();
@@ -100,6 +116,7 @@ Result<RouteMatch> Router::Route(const net::RequestHeader& header) const {
   for (const auto& r : routes_) {
     if (r.method != header.method() || r.target != t.target) continue;
     if (!r.query.empty() && !t.query.contains(r.query)) continue;
+    if (NamesOtherSubresource(r, t.query)) continue;
     if (!r.header.empty() && header.find(r.header) == header.end()) continue;
     RouteMatch m;
     m.op = r.op;

@@ -25,6 +25,9 @@ struct RestRoute {
   const Op* op;
 };
 
+// S3's sub-resource query parameters.
+std::vector<std::string> DefaultSubresources();
+
 // Where an S3 request points, from its Host and request-target.
 struct ParsedTarget {
   Target target = Target::kService;
@@ -34,6 +37,11 @@ struct ParsedTarget {
 };
 
 struct RouterOptions {
+  // Query parameters that name a sub-resource (`?acl`, `?lifecycle`, ...): a
+  // request carrying one matches only rows that ask for it, so an operation
+  // stratus does not serve is refused as such rather than routed to the
+  // plain row (GET ?lifecycle must not list the bucket).
+  std::vector<std::string> subresources = DefaultSubresources();
   // Host names under which `bucket.<domain>` is virtual-hosted style; a Host
   // that is an IP literal or equals one of these is path style.
   std::vector<std::string> virtual_host_domains = {"localhost", "s3.localhost"};
@@ -53,6 +61,9 @@ class Router {
   const std::vector<RestRoute>& routes() const { return routes_; }
 
  private:
+  // True if `query` names a sub-resource other than the one `r` requires.
+  bool NamesOtherSubresource(const RestRoute& r, const Params& query) const;
+
   std::vector<RestRoute> routes_;  // sorted by specificity
   RouterOptions options_;
 };

@@ -43,8 +43,8 @@ rest_xml::Router S3Router() {
       {verb::get, Target::kObject, "", "", &kGetObject},
       {verb::put, Target::kObject, "", "", &kPutObject},
       {verb::put, Target::kObject, "", "x-amz-copy-source", &kCopyObject},
-      {verb::put, Target::kObject, "partNumber", "", &kUploadPart},
-      {verb::put, Target::kObject, "partNumber", "x-amz-copy-source", &kUploadPartCopy},
+      {verb::put, Target::kObject, "uploadId", "", &kUploadPart},
+      {verb::put, Target::kObject, "uploadId", "x-amz-copy-source", &kUploadPartCopy},
   });
 }
 

@@ -84,6 +84,10 @@ TEST(S3Routes, EachRequestShapeReachesItsOperation) {
     EXPECT_EQ(Routed(router, Req(c.method, c.target, c.headers)), c.op) << c.target;
   }
   EXPECT_EQ(router.Route(Req(verb::patch, "/b/k")).status().code(), ErrorCode::kUnimplemented);
+  // A sub-resource no row serves is refused, not routed to the plain row.
+  for (auto target : {"/b?lifecycle", "/b?acl", "/b/k?acl", "/b/k?retention", "/b?website"}) {
+    EXPECT_EQ(router.Route(Req(verb::get, target)).status().code(), ErrorCode::kUnimplemented) << target;
+  }
 }
 
 TEST(S3Names, BucketNamesFollowS3Rules) {
