@@ -119,6 +119,7 @@ class Session final : public SessionBase,
     if (auto st = co_await SendContinueIfAsked(); !st.ok()) co_return st;
     http::request_parser<http::string_body> parser(std::move(*header_parser_));
     parser.body_limit(limit);
+    buffer_.reserve(kStreamReadBytes);
     Lowest().expires_after(RequestTimeout());
     auto [ec, n] = co_await http::async_read(stream_, buffer_, parser, kUse);
     CountIn(n);
@@ -142,6 +143,9 @@ class Session final : public SessionBase,
       stream_header_ = header_parser_->get().base();
       stream_parser_.emplace(std::move(*header_parser_));
       stream_parser_->body_limit(boost::none);
+      // Beast reads into buffer_'s free capacity (at least 512 bytes, at most
+      // 64 KiB per read): give a streamed body room for full-size reads.
+      buffer_.reserve(kStreamReadBytes);
       header_parser_.emplace();
       header_parser_->get().base() = stream_header_;
     }
@@ -169,6 +173,9 @@ class Session final : public SessionBase,
 
  private:
   static constexpr bool kTls = !std::is_same_v<Stream, beast::tcp_stream>;
+  // Read-buffer capacity while a body streams in (Beast reads at most 64 KiB
+  // per call); idle connections give it back (see the session loop).
+  static constexpr size_t kStreamReadBytes = 64 * 1024;
 
   auto& Lowest() { return beast::get_lowest_layer(stream_); }
   std::chrono::seconds RequestTimeout() const {
@@ -227,6 +234,8 @@ class Session final : public SessionBase,
       // while the header is read, before the request is even routed.
       header_parser_->body_limit(boost::none);
       stream_parser_.reset();
+      // A large body's read buffer is not kept for an idle connection.
+      if (buffer_.size() == 0 && buffer_.capacity() > 8 * 1024) buffer_.shrink_to_fit();
       body_complete_ = false;
       continue_sent_ = false;
       body_bytes_ = 0;

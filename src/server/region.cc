@@ -30,7 +30,7 @@ constexpr std::string_view kBootsKey = "sys/boots";
 
 // Threads per region for blocking storage calls: enough concurrent writers
 // for RocksDB's group commit to share each fsync among many requests.
-constexpr size_t kBlockingThreads = 16;
+constexpr size_t kBlockingThreads = 32;
 
 int64_t UnixNow() {
   return std::chrono::duration_cast<std::chrono::seconds>(

@@ -452,7 +452,9 @@ net::awaitable<Status> ReadBody(OpContext& ctx, const BodyPlan& plan,
   }
   std::unique_ptr<common::Hasher> sha;
   if (!plan.sha256.empty()) sha = common::Hasher::New(ChecksumAlgorithm::kSha256);
-  std::string buf(256 << 10, '\0');
+  // Sized to the body (small objects should not pay for a large buffer).
+  const uint64_t want = plan.size ? *plan.size + 1 : (256u << 10);
+  std::string buf(static_cast<size_t>(std::clamp<uint64_t>(want, 4u << 10, 256u << 10)), '\0');
   std::string decoded;
   auto too_large = [] {
     return Status(ErrorCode::kTooLarge, "Your proposed upload exceeds the maximum allowed size",
