@@ -203,13 +203,21 @@ Status ObjectService::Impl::Install(const BucketInfo& bucket, ObjectVersion& v,
   } else {
     v.version_id = "null";
     suffix = SortHex(stamp) + "null";
-    auto old_null = FindVersion(bucket.name, v.key, "null");
-    if (!old_null.ok()) return old_null.status();
-    if (old_null->has_value()) {
-      batch.Delete((*old_null)->storage_key);
-      Release((*old_null)->version, batch, unlink);
+    // The null version being replaced: the current version itself when it is
+    // the null one (no scan), none when the key has no version at all.
+    if (current->has_value() && (*current)->version_id == "null" && !(*current)->slot.empty()) {
+      batch.Delete(keys::Version(bucket.name, v.key, (*current)->slot));
+      Release(**current, batch, unlink);
+    } else if (current->has_value()) {
+      auto old_null = FindVersion(bucket.name, v.key, "null");
+      if (!old_null.ok()) return old_null.status();
+      if (old_null->has_value()) {
+        batch.Delete((*old_null)->storage_key);
+        Release((*old_null)->version, batch, unlink);
+      }
     }
   }
+  v.slot = suffix;
   std::string rec = records::Encode(v);
   batch.Put(keys::Version(bucket.name, v.key, suffix), rec);
   batch.Put(keys::Current(bucket.name, v.key), rec);

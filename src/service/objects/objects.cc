@@ -117,11 +117,16 @@ Result<DeleteOutcome> ObjectService::DeleteObject(std::string_view bucket, std::
     auto cur = impl_->LoadCurrent(bucket, key);
     if (!cur.ok()) return cur.status();
     if (!cur->has_value()) return out;
-    auto found = impl_->FindVersion(bucket, key, "null");
-    if (!found.ok()) return found.status();
-    if (found->has_value()) {
-      batch.Delete((*found)->storage_key);
-      Impl::Release((*found)->version, batch, unlink);
+    if ((*cur)->version_id == "null" && !(*cur)->slot.empty()) {
+      batch.Delete(keys::Version(bucket, key, (*cur)->slot));
+      Impl::Release(**cur, batch, unlink);
+    } else {
+      auto found = impl_->FindVersion(bucket, key, "null");
+      if (!found.ok()) return found.status();
+      if (found->has_value()) {
+        batch.Delete((*found)->storage_key);
+        Impl::Release((*found)->version, batch, unlink);
+      }
     }
     batch.Delete(keys::Current(bucket, key));
     STRATUS_RETURN_IF_ERROR(impl_->Commit(batch, unlink));

@@ -154,6 +154,7 @@ json::object EncodeVersionObject(const ObjectVersion& v) {
   put("ex", v.expires);
   put("sc", v.storage_class == "STANDARD" ? std::string() : v.storage_class);
   put("owner", v.owner);
+  put("sl", v.slot);
   if (!v.user_metadata.empty()) o["meta"] = EncodePairs(v.user_metadata);
   if (!v.tags.empty()) o["tags"] = EncodePairs(v.tags);
   if (v.checksum_algorithm) {
@@ -192,6 +193,7 @@ ObjectVersion DecodeVersionObject(Reader& r, const json::object& o) {
   v.storage_class = r.Str("sc");
   if (v.storage_class.empty()) v.storage_class = "STANDARD";
   v.owner = r.Str("owner");
+  v.slot = r.Str("sl");
   v.user_metadata = r.Pairs("meta");
   v.tags = r.Pairs("tags");
   v.checksum_algorithm = AlgorithmField(r, "ca");

@@ -97,6 +97,9 @@ struct ObjectVersion {
   std::string checksum_type;  // "FULL_OBJECT" or "COMPOSITE"
   std::vector<StoredPart> parts;
   std::string owner;  // access key id of the writer
+  // Where the service keeps this version among the key's versions (the
+  // suffix of its version key); set by the service, opaque to callers.
+  std::string slot;
 };
 
 struct MultipartUpload {

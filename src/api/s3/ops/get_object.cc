@@ -10,6 +10,9 @@ namespace http = net::http;
 
 namespace {
 
+// Bodies up to this size are read whole into the response.
+constexpr uint64_t kInlineResponseBytes = 256 << 10;
+
 // The response-* query parameters override response headers of a GET.
 void ApplyResponseOverrides(const OpContext& ctx, net::Response& res) {
   static constexpr std::pair<std::string_view, http::field> kOverrides[] = {
@@ -101,10 +104,23 @@ net::awaitable<Result<net::Response>> Read(OpContext& ctx, const ObjectRequest& 
                 fmt::format("bytes {}-{}/{}", range->first, range->last, v.size));
   }
   if (!head) ApplyResponseOverrides(ctx, res);
-  res.msg.content_length(length);
   if (head) {
+    res.msg.content_length(length);
     res.head = true;
-  } else if (length > 0) {
+  } else if (length <= kInlineResponseBytes) {
+    // Small bodies go out in one write with the head; larger ones stream.
+    // ReadAt stops at part boundaries: read until the range is complete.
+    std::string& body = res.msg.body();
+    std::string piece;
+    while (body.size() < length) {
+      size_t want = static_cast<size_t>(length - body.size());
+      if (auto st = opened->reader->ReadAt(offset + body.size(), want, piece); !st.ok()) co_return st;
+      if (piece.empty()) co_return common::Corruption("object data ended early");
+      body += piece;
+    }
+    res.msg.content_length(length);
+  } else {
+    res.msg.content_length(length);
     res.stream = StreamBody(std::move(opened->reader), offset, length);
   }
   co_return res;
