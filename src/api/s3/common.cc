@@ -258,12 +258,14 @@ void SetObjectHeaders(const ObjectVersion& v, bool checksum_mode, net::Response&
   if (v.parts.size() > 1) m.set("x-amz-mp-parts-count", std::to_string(v.parts.size()));
 }
 
-Status CheckReadConditions(const net::RequestHeader& h, const ObjectVersion& v) {
+namespace {
+
+// RFC 7232 evaluation as S3 does it: If-Match (else If-Unmodified-Since) fails
+// with 412; If-None-Match (else If-Modified-Since) fails with `none_match`.
+Status EvaluateConditions(std::string_view if_match, std::string_view if_none_match,
+                          std::string_view if_modified, std::string_view if_unmodified,
+                          const ObjectVersion& v, const Status& none_match) {
   const int64_t modified_s = v.last_modified_ms / 1000;
-  auto if_match = h[http::field::if_match];
-  auto if_none_match = h[http::field::if_none_match];
-  auto if_modified = h[http::field::if_modified_since];
-  auto if_unmodified = h[http::field::if_unmodified_since];
   if (!if_match.empty()) {
     if (!ETagMatches(if_match, v.etag)) return Failed();
   } else if (!if_unmodified.empty()) {
@@ -271,33 +273,26 @@ Status CheckReadConditions(const net::RequestHeader& h, const ObjectVersion& v) 
     if (t && modified_s > *t / 1000) return Failed();
   }
   if (!if_none_match.empty()) {
-    if (ETagMatches(if_none_match, v.etag)) return NotModified();
+    if (ETagMatches(if_none_match, v.etag)) return none_match;
   } else if (!if_modified.empty()) {
     auto t = ParseHttpTime(if_modified);
-    if (t && modified_s <= *t / 1000) return NotModified();
+    if (t && modified_s <= *t / 1000) return none_match;
   }
   return Status::Ok();
 }
 
+}  // namespace
+
+Status CheckReadConditions(const net::RequestHeader& h, const ObjectVersion& v) {
+  return EvaluateConditions(h[http::field::if_match], h[http::field::if_none_match],
+                            h[http::field::if_modified_since], h[http::field::if_unmodified_since], v,
+                            NotModified());
+}
+
 Status CheckCopySourceConditions(const net::RequestHeader& h, const ObjectVersion& v) {
-  const int64_t modified_s = v.last_modified_ms / 1000;
-  auto if_match = h["x-amz-copy-source-if-match"];
-  auto if_none_match = h["x-amz-copy-source-if-none-match"];
-  auto if_modified = h["x-amz-copy-source-if-modified-since"];
-  auto if_unmodified = h["x-amz-copy-source-if-unmodified-since"];
-  if (!if_match.empty()) {
-    if (!ETagMatches(if_match, v.etag)) return Failed();
-  } else if (!if_unmodified.empty()) {
-    auto t = ParseHttpTime(if_unmodified);
-    if (t && modified_s > *t / 1000) return Failed();
-  }
-  if (!if_none_match.empty()) {
-    if (ETagMatches(if_none_match, v.etag)) return Failed();
-  } else if (!if_modified.empty()) {
-    auto t = ParseHttpTime(if_modified);
-    if (t && modified_s <= *t / 1000) return Failed();
-  }
-  return Status::Ok();
+  return EvaluateConditions(h["x-amz-copy-source-if-match"], h["x-amz-copy-source-if-none-match"],
+                            h["x-amz-copy-source-if-modified-since"],
+                            h["x-amz-copy-source-if-unmodified-since"], v, Failed());
 }
 
 Result<std::optional<ByteRange>> ParseRange(std::string_view header, uint64_t size) {
@@ -520,6 +515,22 @@ net::awaitable<Status> ReadBody(OpContext& ctx, const BodyPlan& plan,
 std::unique_ptr<net::BodySource> StreamBody(std::unique_ptr<service::objects::ObjectReader> reader,
                                             uint64_t offset, uint64_t length) {
   return std::make_unique<ReaderSource>(std::move(reader), offset, length);
+}
+
+net::Response XmlResponse(std::string body) {
+  net::Response res;
+  res.msg.result(http::status::ok);
+  res.msg.set(http::field::content_type, "application/xml");
+  res.msg.body() = std::move(body);
+  res.msg.prepare_payload();
+  return res;
+}
+
+net::Response EmptyResponse(http::status status) {
+  net::Response res;
+  res.msg.result(status);
+  res.msg.prepare_payload();
+  return res;
 }
 
 std::string_view S3ErrorCode(const Status& st) {

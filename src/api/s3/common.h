@@ -97,6 +97,10 @@ net::awaitable<Status> ReadBody(OpContext& ctx, const BodyPlan& plan,
 std::unique_ptr<net::BodySource> StreamBody(std::unique_ptr<service::objects::ObjectReader> reader,
                                             uint64_t offset, uint64_t length);
 
+// A 200 with an XML document, and a response with no body.
+net::Response XmlResponse(std::string body);
+net::Response EmptyResponse(net::http::status status = net::http::status::ok);
+
 // The S3 error code of `st` (e.g. "NoSuchKey"), for errors inside a
 // successful response (DeleteObjects).
 std::string_view S3ErrorCode(const Status& st);

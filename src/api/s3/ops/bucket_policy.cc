@@ -15,13 +15,6 @@ namespace {
 
 constexpr size_t kMaxPolicyBytes = 20 * 1024;  // S3's bucket policy limit
 
-net::Response Done(http::status status) {
-  net::Response res;
-  res.msg.result(status);
-  res.msg.prepare_payload();
-  return res;
-}
-
 }  // namespace
 
 net::awaitable<Result<net::Response>> GetBucketPolicy::Execute(OpContext& ctx, BucketRequest r) {
@@ -68,7 +61,7 @@ net::awaitable<Result<net::Response>> PutBucketPolicy::Execute(OpContext& ctx, R
     });
   });
   if (!b.ok()) co_return b.status();
-  co_return Done(http::status::no_content);
+  co_return EmptyResponse(http::status::no_content);
 }
 
 net::awaitable<Result<net::Response>> DeleteBucketPolicy::Execute(OpContext& ctx, BucketRequest r) {
@@ -79,7 +72,7 @@ net::awaitable<Result<net::Response>> DeleteBucketPolicy::Execute(OpContext& ctx
     });
   });
   if (!b.ok()) co_return b.status();
-  co_return Done(http::status::no_content);
+  co_return EmptyResponse(http::status::no_content);
 }
 
 net::awaitable<Result<net::Response>> GetBucketPolicyStatus::Execute(OpContext& ctx, BucketRequest r) {
@@ -94,12 +87,7 @@ net::awaitable<Result<net::Response>> GetBucketPolicyStatus::Execute(OpContext& 
   w.Open("PolicyStatus", kXmlns);
   w.Element("IsPublic", policy.ok() && auth::IsPublic(*policy));
   w.Close();
-  net::Response res;
-  res.msg.result(http::status::ok);
-  res.msg.set(http::field::content_type, "application/xml");
-  res.msg.body() = w.Take();
-  res.msg.prepare_payload();
-  co_return res;
+  co_return XmlResponse(w.Take());
 }
 
 std::optional<ResourceAccess> BucketAccess(Services& services, const RouteMatch& match) {

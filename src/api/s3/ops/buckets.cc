@@ -13,26 +13,6 @@ using common::ErrorCode;
 using service::objects::Versioning;
 namespace http = net::http;
 
-namespace {
-
-net::Response XmlResponse(std::string body) {
-  net::Response res;
-  res.msg.result(http::status::ok);
-  res.msg.set(http::field::content_type, "application/xml");
-  res.msg.body() = std::move(body);
-  res.msg.prepare_payload();
-  return res;
-}
-
-net::Response Empty(http::status status = http::status::ok) {
-  net::Response res;
-  res.msg.result(status);
-  res.msg.prepare_payload();
-  return res;
-}
-
-}  // namespace
-
 Result<BucketRequest> ParseBucket(OpContext& ctx) {
   STRATUS_RETURN_IF_ERROR(ValidateBucketName(ctx.route.bucket));
   return BucketRequest{ctx.route.bucket};
@@ -88,7 +68,7 @@ net::awaitable<Result<net::Response>> CreateBucket::Execute(OpContext& ctx, Buck
                    ctx.services.region == "us-east-1")) {
     co_return b.status();
   }
-  net::Response res = Empty();
+  net::Response res = EmptyResponse();
   res.msg.set(http::field::location, "/" + r.bucket);
   co_return res;
 }
@@ -98,7 +78,7 @@ Result<BucketRequest> DeleteBucket::Parse(OpContext& ctx) { return ParseBucket(c
 net::awaitable<Result<net::Response>> DeleteBucket::Execute(OpContext& ctx, BucketRequest r) {
   auto st = co_await OnPool(ctx.services.blocking, [&] { return Objects(ctx).DeleteBucket(r.bucket); });
   if (!st.ok()) co_return st;
-  co_return Empty(http::status::no_content);
+  co_return EmptyResponse(http::status::no_content);
 }
 
 Result<BucketRequest> HeadBucket::Parse(OpContext& ctx) { return ParseBucket(ctx); }
@@ -106,7 +86,7 @@ Result<BucketRequest> HeadBucket::Parse(OpContext& ctx) { return ParseBucket(ctx
 net::awaitable<Result<net::Response>> HeadBucket::Execute(OpContext& ctx, BucketRequest r) {
   auto b = Objects(ctx).GetBucket(r.bucket);
   if (!b.ok()) co_return b.status();
-  net::Response res = Empty();
+  net::Response res = EmptyResponse();
   res.msg.set("x-amz-bucket-region", b->region);
   res.msg.set("x-amz-access-point-alias", "false");
   co_return res;
@@ -157,7 +137,7 @@ net::awaitable<Result<net::Response>> PutBucketVersioning::Execute(OpContext& ct
     return Status::Ok();
   });
   if (!b.ok()) co_return b.status();
-  co_return Empty();
+  co_return EmptyResponse();
 }
 
 }  // namespace api::s3

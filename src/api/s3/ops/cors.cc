@@ -63,12 +63,7 @@ net::awaitable<Result<net::Response>> GetBucketCors::Execute(OpContext& ctx, Buc
     if (rule.max_age_seconds) w.Element("MaxAgeSeconds", *rule.max_age_seconds);
     w.Close();
   }
-  net::Response res;
-  res.msg.result(http::status::ok);
-  res.msg.set(http::field::content_type, "application/xml");
-  res.msg.body() = w.Take();
-  res.msg.prepare_payload();
-  co_return res;
+  co_return XmlResponse(w.Take());
 }
 
 Result<PutBucketCors::Request> PutBucketCors::Parse(OpContext& ctx) {
@@ -85,10 +80,7 @@ net::awaitable<Result<net::Response>> PutBucketCors::Execute(OpContext& ctx, Req
     return Status::Ok();
   });
   if (!b.ok()) co_return b.status();
-  net::Response res;
-  res.msg.result(http::status::ok);
-  res.msg.prepare_payload();
-  co_return res;
+  co_return EmptyResponse();
 }
 
 net::awaitable<Result<net::Response>> DeleteBucketCors::Execute(OpContext& ctx, BucketRequest r) {
@@ -97,9 +89,7 @@ net::awaitable<Result<net::Response>> DeleteBucketCors::Execute(OpContext& ctx, 
     return Status::Ok();
   });
   if (!b.ok()) co_return b.status();
-  net::Response res;
-  res.msg.result(http::status::no_content);
-  co_return res;
+  co_return EmptyResponse(http::status::no_content);
 }
 
 net::awaitable<Result<net::Response>> PreflightRequest::Execute(OpContext& ctx, BucketRequest r) {

@@ -93,12 +93,7 @@ net::awaitable<Result<net::Response>> DeleteObjects::Execute(OpContext& ctx, Req
     }
     w.Close();
   }
-  net::Response res;
-  res.msg.result(http::status::ok);
-  res.msg.set(http::field::content_type, "application/xml");
-  res.msg.body() = w.Take();
-  res.msg.prepare_payload();
-  co_return res;
+  co_return XmlResponse(w.Take());
 }
 
 }  // namespace api::s3

@@ -77,15 +77,6 @@ void WritePrefixes(XmlWriter& w, const ListRequest& r, const std::vector<std::st
   }
 }
 
-net::Response Xml(std::string body) {
-  net::Response res;
-  res.msg.result(http::status::ok);
-  res.msg.set(http::field::content_type, "application/xml");
-  res.msg.body() = std::move(body);
-  res.msg.prepare_payload();
-  return res;
-}
-
 }  // namespace
 
 Result<ListRequest> ListObjects::Parse(OpContext& ctx) {
@@ -112,7 +103,7 @@ net::awaitable<Result<net::Response>> ListObjects::Execute(OpContext& ctx, ListR
   if (r.url_encoding) w.Element("EncodingType", "url");
   for (const auto& v : list->objects) WriteContents(w, r, v, /*owner=*/true);
   WritePrefixes(w, r, list->common_prefixes);
-  co_return Xml(w.Take());
+  co_return XmlResponse(w.Take());
 }
 
 Result<ListRequest> ListObjectsV2::Parse(OpContext& ctx) {
@@ -152,7 +143,7 @@ net::awaitable<Result<net::Response>> ListObjectsV2::Execute(OpContext& ctx, Lis
   if (r.url_encoding) w.Element("EncodingType", "url");
   for (const auto& v : list->objects) WriteContents(w, r, v, r.fetch_owner);
   WritePrefixes(w, r, list->common_prefixes);
-  co_return Xml(w.Take());
+  co_return XmlResponse(w.Take());
 }
 
 Result<ListRequest> ListObjectVersions::Parse(OpContext& ctx) {
@@ -202,7 +193,7 @@ net::awaitable<Result<net::Response>> ListObjectVersions::Execute(OpContext& ctx
     w.Close();
   }
   WritePrefixes(w, r, list->common_prefixes);
-  co_return Xml(w.Take());
+  co_return XmlResponse(w.Take());
 }
 
 }  // namespace api::s3

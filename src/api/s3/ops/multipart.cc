@@ -20,15 +20,6 @@ Result<service::objects::WriteConditions> WriteConditionsOf(const net::RequestHe
 
 namespace {
 
-net::Response Xml(std::string body) {
-  net::Response res;
-  res.msg.result(http::status::ok);
-  res.msg.set(http::field::content_type, "application/xml");
-  res.msg.body() = std::move(body);
-  res.msg.prepare_payload();
-  return res;
-}
-
 Result<int> IntParam(OpContext& ctx, std::string_view name, int fallback, std::string_view what) {
   auto v = Param(ctx, name);
   if (!v) return fallback;
@@ -102,7 +93,7 @@ net::awaitable<Result<net::Response>> CreateMultipartUpload::Execute(OpContext& 
   w.Element("Key", u->key);
   w.Element("UploadId", u->upload_id);
   w.Close();
-  net::Response res = Xml(w.Take());
+  net::Response res = XmlResponse(w.Take());
   if (u->checksum_algorithm) {
     res.msg.set("x-amz-checksum-algorithm", common::ChecksumName(*u->checksum_algorithm));
     res.msg.set("x-amz-checksum-type", u->checksum_type);
@@ -201,7 +192,7 @@ net::awaitable<Result<net::Response>> UploadPartCopy::Execute(OpContext& ctx, Up
     w.Element(fmt::format("Checksum{}", common::ChecksumName(*upload->checksum_algorithm)), part->checksum);
   }
   w.Close();
-  net::Response res = Xml(w.Take());
+  net::Response res = XmlResponse(w.Take());
   if (src->version.version_id != "null") res.msg.set("x-amz-copy-source-version-id", src->version.version_id);
   co_return res;
 }
@@ -239,7 +230,7 @@ net::awaitable<Result<net::Response>> CompleteMultipartUpload::Execute(OpContext
     w.Element("ChecksumType", v->checksum_type);
   }
   w.Close();
-  net::Response res = Xml(w.Take());
+  net::Response res = XmlResponse(w.Take());
   if (v->version_id != "null") res.msg.set("x-amz-version-id", v->version_id);
   co_return res;
 }
@@ -250,9 +241,7 @@ net::awaitable<Result<net::Response>> AbortMultipartUpload::Execute(OpContext& c
   auto st = co_await OnPool(ctx.services.blocking,
                             [&] { return Objects(ctx).AbortUpload(r.bucket, r.key, r.upload_id); });
   if (!st.ok()) co_return st;
-  net::Response res;
-  res.msg.result(http::status::no_content);
-  co_return res;
+  co_return EmptyResponse(http::status::no_content);
 }
 
 Result<ListParts::Request> ListParts::Parse(OpContext& ctx) {
@@ -301,7 +290,7 @@ net::awaitable<Result<net::Response>> ListParts::Execute(OpContext& ctx, Request
     }
     w.Close();
   }
-  co_return Xml(w.Take());
+  co_return XmlResponse(w.Take());
 }
 
 Result<ListMultipartUploads::Request> ListMultipartUploads::Parse(OpContext& ctx) {
@@ -362,7 +351,7 @@ net::awaitable<Result<net::Response>> ListMultipartUploads::Execute(OpContext& c
     w.Element("Prefix", show(p));
     w.Close();
   }
-  co_return Xml(w.Take());
+  co_return XmlResponse(w.Take());
 }
 
 }  // namespace api::s3

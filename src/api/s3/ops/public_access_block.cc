@@ -25,12 +25,7 @@ net::awaitable<Result<net::Response>> GetPublicAccessBlock::Execute(OpContext& c
   w.Element("BlockPublicPolicy", p.block_public_policy);
   w.Element("RestrictPublicBuckets", p.restrict_public_buckets);
   w.Close();
-  net::Response res;
-  res.msg.result(http::status::ok);
-  res.msg.set(http::field::content_type, "application/xml");
-  res.msg.body() = w.Take();
-  res.msg.prepare_payload();
-  co_return res;
+  co_return XmlResponse(w.Take());
 }
 
 Result<PutPublicAccessBlock::Request> PutPublicAccessBlock::Parse(OpContext& ctx) {
@@ -47,10 +42,7 @@ net::awaitable<Result<net::Response>> PutPublicAccessBlock::Execute(OpContext& c
     return Status::Ok();
   });
   if (!b.ok()) co_return b.status();
-  net::Response res;
-  res.msg.result(http::status::ok);
-  res.msg.prepare_payload();
-  co_return res;
+  co_return EmptyResponse();
 }
 
 net::awaitable<Result<net::Response>> DeletePublicAccessBlock::Execute(OpContext& ctx, BucketRequest r) {
@@ -59,9 +51,7 @@ net::awaitable<Result<net::Response>> DeletePublicAccessBlock::Execute(OpContext
     return Status::Ok();
   });
   if (!b.ok()) co_return b.status();
-  net::Response res;
-  res.msg.result(http::status::no_content);
-  co_return res;
+  co_return EmptyResponse(http::status::no_content);
 }
 
 }  // namespace api::s3
