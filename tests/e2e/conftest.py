@@ -20,10 +20,23 @@ ACCESS_KEY = "AKIAE2ETESTADMIN0001"
 SECRET_KEY = "e2eSecretKeyForStratusTests0123456789abc"
 
 
+def free_ports(n):
+    """n distinct free loopback ports: all sockets stay bound until every port is
+    chosen, so the kernel cannot hand out the same port twice."""
+    socks = []
+    try:
+        for _ in range(n):
+            s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            socks.append(s)
+            s.bind(("127.0.0.1", 0))
+        return [s.getsockname()[1] for s in socks]
+    finally:
+        for s in socks:
+            s.close()
+
+
 def free_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    return free_ports(1)[0]
 
 
 class Stratus:
@@ -33,7 +46,8 @@ class Stratus:
         self.workdir = str(workdir)
         self.data = os.path.join(self.workdir, "data")
         self.config = os.path.join(self.workdir, "stratus.toml")
-        self.regions = {name: {"aws": free_port(), "app": free_port()} for name in regions}
+        ports = iter(free_ports(2 * len(regions)))
+        self.regions = {name: {"aws": next(ports), "app": next(ports)} for name in regions}
         self.proc = None
         self.stdout_path = os.path.join(self.workdir, "stdout.log")
         self.stderr_path = os.path.join(self.workdir, "stderr.log")

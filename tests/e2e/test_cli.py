@@ -116,12 +116,12 @@ def test_https_listeners_with_configured_certificate(tmp_path):
     """[tls] makes every listener HTTPS; clients verify it with the CA bundle."""
     import ssl
     import boto3
-    from conftest import ACCESS_KEY, SECRET_KEY, free_port
+    from conftest import ACCESS_KEY, SECRET_KEY, free_ports
     cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
     subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
                     "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
                     "-keyout", str(key), "-out", str(cert)], check=True, capture_output=True)
-    aws, app = free_port(), free_port()
+    aws, app = free_ports(2)
     cfg = tmp_path / "tls.toml"
     cfg.write_text(f'[tls]\ncert_file = "{cert}"\nkey_file = "{key}"\n\n[admin]\n'
                    f'access_key_id = "{ACCESS_KEY}"\nsecret_access_key = "{SECRET_KEY}"\n\n'
