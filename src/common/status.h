@@ -6,6 +6,7 @@
 
 #include <cassert>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -62,6 +63,15 @@ class [[nodiscard]] Status {
   const std::string& message() const { return message_; }
   std::string_view reason() const { return reason_; }
 
+  // Structured facts about the error as a JSON object's text (DynamoDB's
+  // failed-condition Item, a transaction's CancellationReasons); protocols
+  // whose error bodies are JSON add its members to the body. "" if none.
+  Status WithDetail(std::string json) && {
+    detail_ = std::make_shared<const std::string>(std::move(json));
+    return std::move(*this);
+  }
+  std::string_view detail() const { return detail_ ? std::string_view(*detail_) : std::string_view(); }
+
   // "NotFound: no such bucket" — for logs, never for the wire.
   std::string ToString() const;
 
@@ -71,6 +81,7 @@ class [[nodiscard]] Status {
   ErrorCode code_ = ErrorCode::kOk;
   std::string message_;
   std::string_view reason_;
+  std::shared_ptr<const std::string> detail_;
 };
 
 inline Status InvalidArgument(std::string m) { return {ErrorCode::kInvalidArgument, std::move(m)}; }

@@ -1,6 +1,7 @@
 #include "api/json/errors.h"
 
 #include <boost/json/object.hpp>
+#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
 namespace api::json {
@@ -46,6 +47,13 @@ net::Response RenderJsonError(const Status& st, const ErrorContext& ctx,
   boost::json::object body;
   body["__type"] = std::string(error_namespace) + std::string(wire.code);
   body["message"] = st.message();
+  if (!st.detail().empty()) {
+    boost::system::error_code ec;
+    boost::json::value detail = boost::json::parse(st.detail(), ec);
+    if (!ec && detail.is_object()) {
+      for (const auto& [k, v] : detail.as_object()) body[k] = v;
+    }
+  }
   SetErrorBody(res, boost::json::serialize(body), ctx.head);
   return res;
 }
