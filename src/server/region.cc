@@ -7,6 +7,7 @@
 #include <fmt/chrono.h>
 #include <fmt/format.h>
 
+#include "api/dynamodb/routes.h"
 #include "api/s3/ops/bucket_policy.h"
 #include "api/s3/ops/cors.h"
 #include "api/s3/routes.h"
@@ -79,6 +80,16 @@ Result<std::unique_ptr<Region>> Region::Open(const common::Config& config,
   }
   region->objects_ = std::move(objects).value();
   region->services_.objects = region->objects_.get();
+
+  service::tables::TableServiceOptions table_options;
+  table_options.region = rc.name;
+  auto tables = service::tables::TableService::Open(*region->store_, table_options, &region->metrics_);
+  if (!tables.ok()) {
+    return Status(tables.status().code(),
+                  fmt::format("region {}: tables: {}", rc.name, tables.status().message()));
+  }
+  region->tables_ = std::move(tables).value();
+  region->services_.tables = region->tables_.get();
   region->blocking_ = std::make_unique<boost::asio::thread_pool>(kBlockingThreads);
   region->services_.blocking = region->blocking_.get();
 
@@ -89,7 +100,7 @@ Result<std::unique_ptr<Region>> Region::Open(const common::Config& config,
       .Set(static_cast<int64_t>(region->services_.boot_count));
 
   // The protocol front ends. Services add their rows to these tables.
-  region->json_ = std::make_unique<api::json::JsonProtocol>(api::json::Router({}));
+  region->json_ = std::make_unique<api::json::JsonProtocol>(api::json::Router({api::dynamodb::Routes()}));
   region->query_ = std::make_unique<api::query::QueryProtocol>(
       api::query::Router({api::sts::QueryRoutes()}));
   region->rest_xml_ =
@@ -169,6 +180,8 @@ net::awaitable<void> Region::Shutdown(std::chrono::milliseconds grace) {
   // Both listeners stop accepting at once and drain side by side.
   using namespace boost::asio::experimental::awaitable_operators;
   co_await (aws_server_->Shutdown(grace) && app_server_->Shutdown(grace));
+  // Background work holds iterators: it stops before the store closes.
+  tables_->Stop();
   if (auto st = store_->Close(); !st.ok()) {
     common::log::Get("server")->error("region={} storage close failed: {}", config_.name,
                                       st.ToString());

@@ -29,6 +29,7 @@
 #include "common/metrics.h"
 #include "net/http_server.h"
 #include "service/objects/object_service.h"
+#include "service/tables/table_service.h"
 #include "storage/kv_store.h"
 
 namespace server {
@@ -70,6 +71,7 @@ class Region {
   std::unique_ptr<storage::KvStore> store_;
   // Services over store_ (declared after it, so destroyed before it).
   std::unique_ptr<service::objects::ObjectService> objects_;
+  std::unique_ptr<service::tables::TableService> tables_;
   // Blocking storage calls of this region's operations (destroyed, and so
   // joined, before the services they call).
   std::unique_ptr<boost::asio::thread_pool> blocking_;

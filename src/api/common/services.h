@@ -15,6 +15,9 @@ class thread_pool;
 namespace service::objects {
 class ObjectService;
 }
+namespace service::tables {
+class TableService;
+}
 
 namespace api {
 
@@ -32,6 +35,7 @@ struct Services {
 
   // The domain services (null where a region or a test has none).
   service::objects::ObjectService* objects = nullptr;
+  service::tables::TableService* tables = nullptr;
   // Threads for blocking storage calls (see common/blocking.h); null = inline.
   boost::asio::thread_pool* blocking = nullptr;
 };

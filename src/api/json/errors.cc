@@ -33,6 +33,20 @@ const ErrorMap& JsonErrorMap() {
       {ErrorCode::kIoError, {status::internal_server_error, "InternalServerError"}},
       {ErrorCode::kCorruption, {status::internal_server_error, "InternalServerError"}},
       {ErrorCode::kInternal, {status::internal_server_error, "InternalServerError"}},
+  }, {}, {
+      // Reasons the domain services give (DynamoDB's error shapes; all 400).
+      {"ConditionalCheckFailedException", {status::bad_request, "ConditionalCheckFailedException"}},
+      {"TransactionCanceledException", {status::bad_request, "TransactionCanceledException"}},
+      {"TransactionConflictException", {status::bad_request, "TransactionConflictException"}},
+      {"IdempotentParameterMismatchException", {status::bad_request, "IdempotentParameterMismatchException"}},
+      {"TableNotFoundException", {status::bad_request, "TableNotFoundException"}},
+      {"TableAlreadyExistsException", {status::bad_request, "TableAlreadyExistsException"}},
+      {"PointInTimeRecoveryUnavailableException",
+       {status::bad_request, "PointInTimeRecoveryUnavailableException"}},
+      {"InvalidRestoreTimeException", {status::bad_request, "InvalidRestoreTimeException"}},
+      {"LimitExceededException", {status::bad_request, "LimitExceededException"}},
+      {"ItemCollectionSizeLimitExceededException", {status::bad_request, "ItemCollectionSizeLimitExceededException"}},
+      {"SerializationException", {status::bad_request, "SerializationException"}},
   });
   return kMap;
 }

@@ -132,7 +132,7 @@ void TableService::Impl::ExpireItems() {
     std::vector<std::string> found;  // item keys
     {
       auto it = kv_.NewIterator({items, storage::PrefixSuccessor(items)});
-      for (it->Seek(items); it->Valid(); it->Next()) {
+      for (it->Seek(items); it->Valid() && !stopping_; it->Next()) {
         auto item = OpenItem(it->value());
         if (item.ok() && expired(*item)) found.emplace_back(it->key().substr(items.size()));
       }
@@ -218,7 +218,7 @@ void TableService::Impl::RefreshStats() {
     Stats s;
     const std::string items = keys::Items(table->id);
     auto it = kv_.NewIterator({items, storage::PrefixSuccessor(items)});
-    for (it->Seek(items); it->Valid(); it->Next()) {
+    for (it->Seek(items); it->Valid() && !stopping_; it->Next()) {
       auto item = OpenItem(it->value());
       if (!item.ok()) continue;
       ++s.items;
@@ -278,6 +278,7 @@ Status TableService::Impl::Restore(const TableInfo& target) {
   {
     auto it = kv_.NewIterator({prefix, storage::PrefixSuccessor(prefix)});
     for (it->Seek(prefix); it->Valid(); it->Next()) {
+      if (stopping_) return Status(ErrorCode::kUnavailable, "stopping; the restore resumes at the next start");
       std::string_view key = it->key();
       if (key.size() < prefix.size() + 8) continue;
       std::string_view item_key = key.substr(prefix.size(), key.size() - prefix.size() - 8);

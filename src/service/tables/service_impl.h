@@ -128,7 +128,7 @@ class TableService::Impl {
 
   std::mutex wake_mu_;
   std::condition_variable wake_cv_;
-  bool stopping_ = false;
+  std::atomic<bool> stopping_{false};  // long passes give up when set
   bool woken_ = false;
   std::thread maintenance_;
   std::mutex maintenance_mu_;  // one RunMaintenance at a time

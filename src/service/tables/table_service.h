@@ -64,7 +64,11 @@ class TableService {
   // work (deleted tables' data, restores) and starts the maintenance thread.
   static Result<std::unique_ptr<TableService>> Open(storage::KvStore& kv, TableServiceOptions options,
                                                     common::metrics::Registry* metrics = nullptr);
-  ~TableService();  // stops the maintenance thread
+  ~TableService();  // Stop()s
+
+  // Stops the maintenance thread (waiting for a pass in progress). Call
+  // before the store closes. Idempotent.
+  void Stop();
 
   // --- Tables --------------------------------------------------------------
   Result<TableInfo> CreateTable(TableSpec spec);

@@ -29,7 +29,9 @@ TableService::Impl::Impl(storage::KvStore& kv, TableServiceOptions options)
 
 TableService::TableService(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
-TableService::~TableService() {
+TableService::~TableService() { Stop(); }
+
+void TableService::Stop() {
   {
     std::lock_guard lock(impl_->wake_mu_);
     impl_->stopping_ = true;
