@@ -251,7 +251,9 @@ constexpr size_t kMaxTags = 50;
 
 Status MergeTags(std::vector<std::pair<std::string, std::string>>& into,
                  const std::vector<std::pair<std::string, std::string>>& tags) {
-  for (const auto& [k, v] : tags) {
+  for (const auto& tag : tags) {
+    const std::string& k = tag.first;
+    const std::string& v = tag.second;
     if (k.empty() || k.size() > 128 || v.size() > 256) {
       return Invalid("One or more parameter values were invalid: tag keys are 1-128 characters and "
                      "values up to 256");
