@@ -15,7 +15,7 @@ import pytest
 from boto3.dynamodb.conditions import Attr, Key
 
 from clients import aws_clis, other_pythons_with_boto3
-from conftest import ACCESS_KEY, SECRET_KEY
+from conftest import ACCESS_KEY, SECRET_KEY, metric
 
 REGION = "ap-south-1"
 
@@ -174,6 +174,10 @@ def test_conditional_failure_returns_the_old_item(s):
                         ConditionExpression="balance >= :x", ExpressionAttributeValues={":x": {"N": "50"}})
     assert code(e) == "ConditionalCheckFailedException"
     assert "Item" not in e.value.response  # only when asked (see test_newer_boto3)
+    series = s.metrics(REGION)
+    assert metric(series, "stratus_dynamodb_conditional_check_failures_total") == 1
+    assert metric(series, "stratus_dynamodb_item_writes_total") == 1
+    assert metric(series, "stratus_requests_total", operation="UpdateItem") >= 1
     r = ddb.update_item(TableName="accounts", Key={"pk": {"S": "a"}}, UpdateExpression="SET balance = balance - :x",
                         ConditionExpression="balance >= :x", ExpressionAttributeValues={":x": {"N": "2.5"}},
                         ReturnValues="UPDATED_NEW")
