@@ -109,7 +109,7 @@ def test_unknown_operations_get_each_protocols_error(stratus):
     assert e.value.response["Error"]["Code"] == "NotImplemented"
     assert e.value.response["ResponseMetadata"]["HTTPStatusCode"] == 501
     with pytest.raises(botocore.exceptions.ClientError) as e:
-        client(stratus, "dynamodb", "ap-south-1").list_tables()
+        client(stratus, "dynamodb", "ap-south-1").list_backups()
     assert e.value.response["Error"]["Code"] == "UnknownOperationException"
     with pytest.raises(botocore.exceptions.ClientError) as e:
         client(stratus, "sns", "ap-south-1").list_topics()
@@ -127,7 +127,7 @@ def test_aws_cli_generations(stratus, aws_env, cli):
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout)["Account"] == "000000000000"
     out = subprocess.run([path, "--endpoint-url", stratus.endpoint("ap-south-1"), "--region",
-                          "ap-south-1", "dynamodb", "list-tables"],
+                          "ap-south-1", "dynamodb", "list-backups"],
                          env=aws_env, capture_output=True, text=True, timeout=120)
     assert out.returncode != 0 and "UnknownOperationException" in out.stderr
 

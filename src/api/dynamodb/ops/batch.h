@@ -6,32 +6,45 @@
 
 namespace api::dynamodb {
 
-struct BatchGetItem {
+struct BatchGetItem : JsonRender {
   static constexpr OpSpec kSpec = STRATUS_DYNAMODB_SPEC(BatchGetItem);
-  static Result<std::vector<tables::BatchGetTable>> Parse(OpContext& ctx);
-  static net::awaitable<Result<net::Response>> Execute(OpContext& ctx, std::vector<tables::BatchGetTable> r);
+  struct Request {
+    std::vector<tables::BatchGetTable> tables;
+    Capacity capacity = Capacity::kNone;
+  };
+  static Result<Request> Parse(OpContext& ctx);
+  static net::awaitable<Result<boost::json::object>> Execute(OpContext& ctx, Request r);
 };
 
-struct BatchWriteItem {
+struct BatchWriteItem : JsonRender {
   static constexpr OpSpec kSpec = STRATUS_DYNAMODB_SPEC(BatchWriteItem);
-  static Result<std::vector<tables::BatchWriteTable>> Parse(OpContext& ctx);
-  static net::awaitable<Result<net::Response>> Execute(OpContext& ctx, std::vector<tables::BatchWriteTable> r);
+  struct Request {
+    std::vector<tables::BatchWriteTable> tables;
+    Capacity capacity = Capacity::kNone;
+  };
+  static Result<Request> Parse(OpContext& ctx);
+  static net::awaitable<Result<boost::json::object>> Execute(OpContext& ctx, Request r);
 };
 
-struct TransactWriteItems {
+struct TransactWriteItems : JsonRender {
   static constexpr OpSpec kSpec = STRATUS_DYNAMODB_SPEC(TransactWriteItems);
   struct Request {
     std::vector<tables::TransactWrite> writes;
     std::string token;
+    Capacity capacity = Capacity::kNone;
   };
   static Result<Request> Parse(OpContext& ctx);
-  static net::awaitable<Result<net::Response>> Execute(OpContext& ctx, Request r);
+  static net::awaitable<Result<boost::json::object>> Execute(OpContext& ctx, Request r);
 };
 
-struct TransactGetItems {
+struct TransactGetItems : JsonRender {
   static constexpr OpSpec kSpec = STRATUS_DYNAMODB_SPEC(TransactGetItems);
-  static Result<std::vector<tables::TransactGet>> Parse(OpContext& ctx);
-  static net::awaitable<Result<net::Response>> Execute(OpContext& ctx, std::vector<tables::TransactGet> r);
+  struct Request {
+    std::vector<tables::TransactGet> gets;
+    Capacity capacity = Capacity::kNone;
+  };
+  static Result<Request> Parse(OpContext& ctx);
+  static net::awaitable<Result<boost::json::object>> Execute(OpContext& ctx, Request r);
 };
 
 }  // namespace api::dynamodb

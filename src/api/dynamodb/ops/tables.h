@@ -14,90 +14,90 @@ struct TableRequest {
 };
 Result<TableRequest> ParseTableRequest(OpContext& ctx);
 
-struct CreateTable {
+struct CreateTable : JsonRender {
   static constexpr OpSpec kSpec = STRATUS_DYNAMODB_SPEC(CreateTable);
   static Result<tables::TableSpec> Parse(OpContext& ctx);
-  static net::awaitable<Result<net::Response>> Execute(OpContext& ctx, tables::TableSpec spec);
+  static net::awaitable<Result<boost::json::object>> Execute(OpContext& ctx, tables::TableSpec spec);
 };
 
-struct DescribeTable {
+struct DescribeTable : JsonRender {
   static constexpr OpSpec kSpec = STRATUS_DYNAMODB_SPEC(DescribeTable);
   static Result<TableRequest> Parse(OpContext& ctx) { return ParseTableRequest(ctx); }
-  static net::awaitable<Result<net::Response>> Execute(OpContext& ctx, TableRequest r);
+  static net::awaitable<Result<boost::json::object>> Execute(OpContext& ctx, TableRequest r);
 };
 
-struct ListTables {
+struct ListTables : JsonRender {
   static constexpr OpSpec kSpec = STRATUS_DYNAMODB_SPEC(ListTables);
   struct Request {
     std::optional<std::string> start;
     int limit = 100;
   };
   static Result<Request> Parse(OpContext& ctx);
-  static net::awaitable<Result<net::Response>> Execute(OpContext& ctx, Request r);
+  static net::awaitable<Result<boost::json::object>> Execute(OpContext& ctx, Request r);
 };
 
-struct DeleteTable {
+struct DeleteTable : JsonRender {
   static constexpr OpSpec kSpec = STRATUS_DYNAMODB_SPEC(DeleteTable);
   static Result<TableRequest> Parse(OpContext& ctx) { return ParseTableRequest(ctx); }
-  static net::awaitable<Result<net::Response>> Execute(OpContext& ctx, TableRequest r);
+  static net::awaitable<Result<boost::json::object>> Execute(OpContext& ctx, TableRequest r);
 };
 
-struct UpdateTable {
+struct UpdateTable : JsonRender {
   static constexpr OpSpec kSpec = STRATUS_DYNAMODB_SPEC(UpdateTable);
   struct Request {
     std::string table;
     tables::TableUpdate update;
   };
   static Result<Request> Parse(OpContext& ctx);
-  static net::awaitable<Result<net::Response>> Execute(OpContext& ctx, Request r);
+  static net::awaitable<Result<boost::json::object>> Execute(OpContext& ctx, Request r);
 };
 
-struct TagResource {
+struct TagResource : JsonRender {
   static constexpr OpSpec kSpec = STRATUS_DYNAMODB_SPEC(TagResource);
   struct Request {
     std::string arn;
     std::vector<std::pair<std::string, std::string>> tags;
   };
   static Result<Request> Parse(OpContext& ctx);
-  static net::awaitable<Result<net::Response>> Execute(OpContext& ctx, Request r);
+  static net::awaitable<Result<boost::json::object>> Execute(OpContext& ctx, Request r);
 };
 
-struct UntagResource {
+struct UntagResource : JsonRender {
   static constexpr OpSpec kSpec = STRATUS_DYNAMODB_SPEC(UntagResource);
   struct Request {
     std::string arn;
     std::vector<std::string> keys;
   };
   static Result<Request> Parse(OpContext& ctx);
-  static net::awaitable<Result<net::Response>> Execute(OpContext& ctx, Request r);
+  static net::awaitable<Result<boost::json::object>> Execute(OpContext& ctx, Request r);
 };
 
-struct ListTagsOfResource {
+struct ListTagsOfResource : JsonRender {
   static constexpr OpSpec kSpec = STRATUS_DYNAMODB_SPEC(ListTagsOfResource);
   struct Request {
     std::string arn;
   };
   static Result<Request> Parse(OpContext& ctx);
-  static net::awaitable<Result<net::Response>> Execute(OpContext& ctx, Request r);
+  static net::awaitable<Result<boost::json::object>> Execute(OpContext& ctx, Request r);
 };
 
-struct UpdateTimeToLive {
+struct UpdateTimeToLive : JsonRender {
   static constexpr OpSpec kSpec = STRATUS_DYNAMODB_SPEC(UpdateTimeToLive);
   struct Request {
     std::string table;
     tables::TimeToLive ttl;
   };
   static Result<Request> Parse(OpContext& ctx);
-  static net::awaitable<Result<net::Response>> Execute(OpContext& ctx, Request r);
+  static net::awaitable<Result<boost::json::object>> Execute(OpContext& ctx, Request r);
 };
 
-struct DescribeTimeToLive {
+struct DescribeTimeToLive : JsonRender {
   static constexpr OpSpec kSpec = STRATUS_DYNAMODB_SPEC(DescribeTimeToLive);
   static Result<TableRequest> Parse(OpContext& ctx) { return ParseTableRequest(ctx); }
-  static net::awaitable<Result<net::Response>> Execute(OpContext& ctx, TableRequest r);
+  static net::awaitable<Result<boost::json::object>> Execute(OpContext& ctx, TableRequest r);
 };
 
-struct UpdateContinuousBackups {
+struct UpdateContinuousBackups : JsonRender {
   static constexpr OpSpec kSpec = STRATUS_DYNAMODB_SPEC(UpdateContinuousBackups);
   struct Request {
     std::string table;
@@ -105,16 +105,16 @@ struct UpdateContinuousBackups {
     std::optional<int> days;
   };
   static Result<Request> Parse(OpContext& ctx);
-  static net::awaitable<Result<net::Response>> Execute(OpContext& ctx, Request r);
+  static net::awaitable<Result<boost::json::object>> Execute(OpContext& ctx, Request r);
 };
 
-struct DescribeContinuousBackups {
+struct DescribeContinuousBackups : JsonRender {
   static constexpr OpSpec kSpec = STRATUS_DYNAMODB_SPEC(DescribeContinuousBackups);
   static Result<TableRequest> Parse(OpContext& ctx) { return ParseTableRequest(ctx); }
-  static net::awaitable<Result<net::Response>> Execute(OpContext& ctx, TableRequest r);
+  static net::awaitable<Result<boost::json::object>> Execute(OpContext& ctx, TableRequest r);
 };
 
-struct RestoreTableToPointInTime {
+struct RestoreTableToPointInTime : JsonRender {
   static constexpr OpSpec kSpec = STRATUS_DYNAMODB_SPEC(RestoreTableToPointInTime);
   struct Request {
     std::string source;
@@ -122,21 +122,21 @@ struct RestoreTableToPointInTime {
     std::optional<double> time;  // nullopt: the latest restorable time
   };
   static Result<Request> Parse(OpContext& ctx);
-  static net::awaitable<Result<net::Response>> Execute(OpContext& ctx, Request r);
+  static net::awaitable<Result<boost::json::object>> Execute(OpContext& ctx, Request r);
 };
 
-struct DescribeEndpoints {
+struct DescribeEndpoints : JsonRender {
   static constexpr OpSpec kSpec = STRATUS_DYNAMODB_SPEC(DescribeEndpoints);
   struct Request {};
   static Result<Request> Parse(OpContext&) { return Request{}; }
-  static net::awaitable<Result<net::Response>> Execute(OpContext& ctx, Request r);
+  static net::awaitable<Result<boost::json::object>> Execute(OpContext& ctx, Request r);
 };
 
-struct DescribeLimits {
+struct DescribeLimits : JsonRender {
   static constexpr OpSpec kSpec = STRATUS_DYNAMODB_SPEC(DescribeLimits);
   struct Request {};
   static Result<Request> Parse(OpContext&) { return Request{}; }
-  static net::awaitable<Result<net::Response>> Execute(OpContext& ctx, Request r);
+  static net::awaitable<Result<boost::json::object>> Execute(OpContext& ctx, Request r);
 };
 
 }  // namespace api::dynamodb
