@@ -117,41 +117,17 @@ Status ValidateTableName(std::string_view name, std::string_view member) {
 
 // --- Body -------------------------------------------------------------------
 
-Result<Body> Body::Parse(const OpContext& ctx) { return Parse(ctx.body ? std::string_view(*ctx.body) : ""); }
-
-Result<Body> Body::Parse(std::string_view text) {
-  if (text.empty()) return Body(json::object());
+Result<Body> Body::Parse(const OpContext& ctx) {
+  if (!ctx.body || ctx.body->empty()) return Body(json::object());
   boost::system::error_code ec;
   json::parse_options options;
   options.max_depth = tables::kJsonMaxDepth;
-  json::value v = json::parse(text, ec, {}, options);
+  json::value v = json::parse(*ctx.body, ec, {}, options);
   if (ec || !v.is_object()) {
     return Status(ErrorCode::kInvalidArgument, "Start of structure or map found where not expected.",
                   "SerializationException");
   }
-  Body body(std::move(v.as_object()));
-  auto capacity = body.String("ReturnConsumedCapacity");
-  if (!capacity.ok()) return capacity.status();
-  if (*capacity && **capacity != "INDEXES" && **capacity != "TOTAL" && **capacity != "NONE") {
-    return Invalid(fmt::format("1 validation error detected: Value '{}' at 'returnConsumedCapacity' failed to "
-                               "satisfy constraint: Member must satisfy enum value set: [INDEXES, TOTAL, NONE]",
-                               **capacity));
-  }
-  auto metrics = body.String("ReturnItemCollectionMetrics");
-  if (!metrics.ok()) return metrics.status();
-  if (*metrics && **metrics != "SIZE" && **metrics != "NONE") {
-    return Invalid(fmt::format("1 validation error detected: Value '{}' at 'returnItemCollectionMetrics' failed "
-                               "to satisfy constraint: Member must satisfy enum value set: [SIZE, NONE]",
-                               **metrics));
-  }
-  return body;
-}
-
-Capacity Body::CapacityMode() const {
-  auto it = o_.find("ReturnConsumedCapacity");
-  if (it == o_.end() || !it->value().is_string()) return Capacity::kNone;
-  std::string_view mode = it->value().as_string();
-  return mode == "TOTAL" ? Capacity::kTotal : mode == "INDEXES" ? Capacity::kIndexes : Capacity::kNone;
+  return Body(std::move(v.as_object()));
 }
 
 Result<std::optional<std::string>> Body::String(std::string_view member) const {
@@ -344,8 +320,7 @@ Result<tables::TableSpec> ParseTableSpec(const Body& body) {
   auto defs = body.Array("AttributeDefinitions");
   if (!defs.ok()) return defs.status();
   if (*defs == nullptr) return MissingMember("AttributeDefinitions");
-  for (size_t i = 0; i < (*defs)->size(); ++i) {
-    const json::value& d = (**defs)[i];
+  for (const auto& d : **defs) {
     if (!d.is_object()) return WrongType("AttributeDefinitions", "structure");
     Body e(d.as_object());
     auto n = e.RequiredString("AttributeName");
@@ -354,9 +329,9 @@ Result<tables::TableSpec> ParseTableSpec(const Body& body) {
     if (!t.ok()) return t.status();
     auto type = tables::ParseKeyType(*t);
     if (!type.ok()) {
-      return Invalid(fmt::format("1 validation error detected: Value '{}' at 'attributeDefinitions.{}.member."
+      return Invalid(fmt::format("1 validation error detected: Value '{}' at 'attributeDefinitions.1.member."
                                  "attributeType' failed to satisfy constraint: Member must satisfy enum value set: "
-                                 "[B, N, S]", *t, i + 1));
+                                 "[B, N, S]", *t));
     }
     spec.attribute_definitions.push_back({*n, *type});
   }
@@ -378,23 +353,21 @@ Result<tables::TableSpec> ParseTableSpec(const Body& body) {
   auto gsis = body.Array("GlobalSecondaryIndexes");
   if (!gsis.ok()) return gsis.status();
   if (*gsis != nullptr) {
-    for (size_t gi = 0; gi < (*gsis)->size(); ++gi) {
-      const json::value& g = (**gsis)[gi];
-      std::string member = fmt::format("GlobalSecondaryIndexes.{}.member", gi + 1);
+    for (const auto& g : **gsis) {
       if (!g.is_object()) return WrongType("GlobalSecondaryIndexes", "structure");
       Body gb(g.as_object());
       tables::IndexSpec index;
       auto iname = gb.RequiredString("IndexName");
       if (!iname.ok()) return iname.status();
-      STRATUS_RETURN_IF_ERROR(ValidateTableName(*iname, member + ".IndexName"));
+      STRATUS_RETURN_IF_ERROR(ValidateTableName(*iname, "GlobalSecondaryIndexes.1.member.IndexName"));
       index.name = *iname;
       auto kit = gb.json().find("KeySchema");
-      auto k = ParseKeySchema(kit == gb.json().end() ? nullptr : &kit->value(), member + ".KeySchema");
+      auto k = ParseKeySchema(kit == gb.json().end() ? nullptr : &kit->value(), "KeySchema");
       if (!k.ok()) return k.status();
       index.key = *k;
       auto proj = gb.Object("Projection");
       if (!proj.ok()) return proj.status();
-      if (*proj == nullptr) return MissingMember(member + ".Projection");
+      if (*proj == nullptr) return MissingMember("GlobalSecondaryIndexes.1.member.Projection");
       Body pb(**proj);
       auto ptype = pb.String("ProjectionType");
       if (!ptype.ok()) return ptype.status();
@@ -463,7 +436,7 @@ json::object TableDescription(const tables::TableInfo& t) {
       {"KeySchema", KeySchemaJson(t.spec.key)},
       {"TableStatus", status},
       {"CreationDateTime", t.created},
-      {"ProvisionedThroughput", ThroughputJson(on_demand ? std::nullopt : t.spec.throughput)},
+      {"ProvisionedThroughput", ThroughputJson(t.spec.throughput)},
       {"TableSizeBytes", t.size_bytes},
       {"ItemCount", t.item_count},
       {"TableArn", t.arn},
@@ -491,7 +464,7 @@ json::object TableDescription(const tables::TableInfo& t) {
                                   {"KeySchema", KeySchemaJson(g.key)},
                                   {"Projection", std::move(projection)},
                                   {"IndexStatus", "ACTIVE"},
-                                  {"ProvisionedThroughput", ThroughputJson(on_demand ? std::nullopt : g.throughput)},
+                                  {"ProvisionedThroughput", ThroughputJson(g.throughput)},
                                   {"IndexSizeBytes", 0},
                                   {"ItemCount", 0},
                                   {"IndexArn", t.arn + "/index/" + g.name}});
@@ -547,24 +520,12 @@ double ReadUnits(size_t bytes, bool consistent) {
 
 double WriteUnits(size_t bytes) { return std::max<double>(1, std::ceil(static_cast<double>(bytes) / 1024)); }
 
-json::object ConsumedCapacityJson(std::string_view table, double units, Capacity mode) {
-  json::object c{{"TableName", table}, {"CapacityUnits", units}};
-  if (mode == Capacity::kIndexes) c["Table"] = json::object{{"CapacityUnits", units}};
-  return c;
-}
-
 void AddConsumedCapacity(const Body& body, std::string_view table, double units, json::object& out) {
-  Capacity mode = body.CapacityMode();
-  if (mode == Capacity::kNone) return;
-  out["ConsumedCapacity"] = ConsumedCapacityJson(table, units, mode);
-}
-
-void AddConsumedCapacityList(Capacity mode, const std::map<std::string, double, std::less<>>& units_by_table,
-                             json::object& out) {
-  if (mode == Capacity::kNone) return;
-  json::array list;
-  for (const auto& [table, units] : units_by_table) list.push_back(ConsumedCapacityJson(table, units, mode));
-  out["ConsumedCapacity"] = std::move(list);
+  auto mode = body.String("ReturnConsumedCapacity");
+  if (!mode.ok() || !*mode || **mode == "NONE") return;
+  json::object c{{"TableName", table}, {"CapacityUnits", units}};
+  if (**mode == "INDEXES") c["Table"] = json::object{{"CapacityUnits", units}};
+  out["ConsumedCapacity"] = std::move(c);
 }
 
 net::Response JsonResponse(const json::object& body) {
@@ -580,7 +541,5 @@ net::Response JsonResponse(const json::object& body) {
   res.msg.prepare_payload();
   return res;
 }
-
-void JsonRender::Render(const json::object& out, OpContext&, net::Response& res) { res = JsonResponse(out); }
 
 }  // namespace api::dynamodb

@@ -9,7 +9,6 @@
 // 'tableName' failed to satisfy constraint: Member must not be null"); a
 // member of the wrong JSON type is reason SerializationException.
 
-#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -23,18 +22,12 @@ namespace api::dynamodb {
 
 namespace tables = service::tables;
 
-// What ReturnConsumedCapacity asks for.
-enum class Capacity { kNone, kTotal, kIndexes };
-
 // Reads one request's JSON members.
 class Body {
  public:
   // Parses ctx.body (an empty body is {}). SerializationException if it is
-  // not a JSON object; ValidationException for a ReturnConsumedCapacity or
-  // ReturnItemCollectionMetrics outside its enum (members several operations
-  // share, checked here once).
+  // not a JSON object.
   static Result<Body> Parse(const OpContext& ctx);
-  static Result<Body> Parse(std::string_view text);
   explicit Body(boost::json::object o) : o_(std::move(o)) {}
 
   const boost::json::object& json() const { return o_; }
@@ -57,8 +50,6 @@ class Body {
   Result<std::string> Projection(tables::Placeholders& p) const;
   Result<tables::ReturnValues> ReturnValues() const;
   Result<bool> ReturnOldOnConditionFailure() const;
-  // ReturnConsumedCapacity (validated by Parse; kNone when absent).
-  Capacity CapacityMode() const;
   // ValidationException naming the first legacy parameter present
   // (KeyConditions, QueryFilter, ScanFilter, Expected, AttributeUpdates, ...).
   Status RejectLegacy() const;
@@ -84,23 +75,10 @@ boost::json::object ContinuousBackupsDescription(const tables::PointInTimeRecove
 // consistent), write units 1 KB, as DynamoDB counts them.
 double ReadUnits(size_t bytes, bool consistent);
 double WriteUnits(size_t bytes);
-// One ConsumedCapacity structure: {TableName, CapacityUnits} plus, for
-// INDEXES, {Table: {CapacityUnits}}.
-boost::json::object ConsumedCapacityJson(std::string_view table, double units, Capacity mode);
 // Adds "ConsumedCapacity" to `out` when the request asked for it.
 void AddConsumedCapacity(const Body& body, std::string_view table, double units, boost::json::object& out);
-// Adds "ConsumedCapacity" as a list, one entry per table (batches and
-// transactions), when `mode` asks for it.
-void AddConsumedCapacityList(Capacity mode, const std::map<std::string, double, std::less<>>& units_by_table,
-                             boost::json::object& out);
 
 // A 200 with `body` as application/x-amz-json-1.0 and its x-amz-crc32.
 net::Response JsonResponse(const boost::json::object& body);
-
-// The Render stage every DynamoDB operation shares: its Execute yields the
-// response document, written as JsonResponse.
-struct JsonRender {
-  static void Render(const boost::json::object& out, OpContext& ctx, net::Response& res);
-};
 
 }  // namespace api::dynamodb

@@ -1,7 +1,7 @@
 #include "service/tables/number.h"
 
 #include <algorithm>
-#include <cstdint>
+#include <cstdlib>
 
 namespace service::tables {
 
@@ -14,8 +14,6 @@ constexpr size_t kMaxDigits = 38;
 // below 1E+126 (e = 126).
 constexpr int kMinExponent = -129;
 constexpr int kMaxExponent = 126;
-// Exponent digits stop accumulating past this (see Parse).
-constexpr int64_t kExponentSaturation = int64_t{1} << 48;
 
 Status NotANumber() {
   return Status(ErrorCode::kInvalidArgument, "A value provided cannot be converted into a number");
@@ -69,7 +67,7 @@ Result<Number> Number::Parse(std::string_view text) {
   bool negative = false;
   if (i < text.size() && (text[i] == '+' || text[i] == '-')) negative = text[i++] == '-';
   std::string digits;
-  int64_t int_digits = 0;  // digits before the point
+  int int_digits = 0;
   bool seen_point = false, any_digit = false;
   for (; i < text.size(); ++i) {
     char c = text[i];
@@ -84,7 +82,7 @@ Result<Number> Number::Parse(std::string_view text) {
     }
   }
   if (!any_digit) return NotANumber();
-  int64_t exponent = 0;
+  long exponent = 0;
   if (i < text.size() && (text[i] == 'e' || text[i] == 'E')) {
     ++i;
     bool exp_negative = false;
@@ -92,9 +90,7 @@ Result<Number> Number::Parse(std::string_view text) {
     if (i == text.size()) return NotANumber();
     for (; i < text.size(); ++i) {
       if (!IsDigit(text[i])) return NotANumber();
-      // Saturates far beyond any text length, so a huge exponent stays out
-      // of range however many zeros the mantissa carries.
-      if (exponent < kExponentSaturation) exponent = exponent * 10 + (text[i] - '0');
+      if (exponent < 1'000'000) exponent = exponent * 10 + (text[i] - '0');
     }
     if (exp_negative) exponent = -exponent;
   }
@@ -106,13 +102,11 @@ Result<Number> Number::Parse(std::string_view text) {
   if (lead == digits.size()) return n;  // zero, whatever its sign or exponent
   size_t end = digits.size();
   while (digits[end - 1] == '0') --end;
-  // value = 0.digits[lead..end) × 10^e
-  int64_t e = int_digits - static_cast<int64_t>(lead) + exponent;
-  // DynamoDB reports the range before the precision.
+  n.digits_ = digits.substr(lead, end - lead);
+  long e = static_cast<long>(int_digits) - static_cast<long>(lead) + exponent;
+  if (n.digits_.size() > kMaxDigits) return TooManyDigits();
   if (e > kMaxExponent) return Overflow();
   if (e < kMinExponent) return Underflow();
-  if (end - lead > kMaxDigits) return TooManyDigits();
-  n.digits_ = digits.substr(lead, end - lead);
   n.exponent_ = static_cast<int>(e);
   n.negative_ = negative;
   return n;

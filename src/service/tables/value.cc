@@ -14,8 +14,7 @@ using common::ErrorCode;
 
 namespace {
 
-// DynamoDB refuses documents nested deeper than 32 levels: a top-level
-// attribute's value is level 1, so a scalar may sit inside 31 M or L, not 32.
+// DynamoDB refuses documents nested deeper than 32 levels.
 constexpr int kMaxDepth = 32;
 
 Status Invalid(std::string m) { return Status(ErrorCode::kInvalidArgument, std::move(m)); }
@@ -38,36 +37,12 @@ constexpr TypeTag kTags[] = {
     {"NULL", ValueType::kNull}, {"BOOL", ValueType::kBool},
 };
 
-bool IsBase64Char(char c) {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '/';
-}
-
-// Why common::Base64Decode refused `text`, in DynamoDB's words (its
-// deserializer's; "dectected" is theirs).
-std::string Base64Problem(std::string_view text) {
-  std::string why;
-  if (text.size() % 4 != 0) {
-    why = fmt::format("Base64 encoded length is expected a multiple of 4 bytes but found: {}", text.size());
-  } else {
-    for (size_t i = 0; i < text.size() && why.empty(); ++i) {
-      // '=' may only pad the end: it must be followed by '=' or nothing.
-      bool ok = IsBase64Char(text[i]) || (text[i] == '=' && (i + 1 == text.size() || text[i + 1] == '='));
-      if (ok) continue;
-      // The whole character (JSON strings are UTF-8), not one of its bytes.
-      auto lead = static_cast<unsigned char>(text[i]);
-      size_t length = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1;
-      why = fmt::format("Invalid Base64 character: '{}'", text.substr(i, length));
-    }
-    if (why.empty()) why = "Invalid last non-pad Base64 character dectected";
-  }
-  return fmt::format("'{}' can not be converted to a Blob: {}", text, why);
-}
-
 Result<std::string> DecodeBinary(const json::value& v, std::string_view tag) {
   if (!v.is_string()) return WrongJsonType(tag);
-  std::string_view text(v.as_string());
-  auto raw = common::Base64Decode(text);
-  if (!raw) return Invalid(Base64Problem(text), "SerializationException");
+  auto raw = common::Base64Decode(std::string_view(v.as_string()));
+  if (!raw) {
+    return Invalid(fmt::format("Invalid base64 in the AttributeValue member {}", tag), "SerializationException");
+  }
   return *raw;
 }
 
@@ -78,31 +53,18 @@ Result<std::string> CanonicalNumber(const json::value& v, std::string_view tag) 
   return n->ToString();
 }
 
-// Empty sets and duplicates (NS elements compared canonically, so "1" and
-// "1.0" are duplicates), with DynamoDB's message for each set type.
-// `as_given` is the elements' wire text, for the message.
-Status CheckSet(ValueType type, const std::vector<std::string>& elements, const std::vector<std::string>& as_given) {
-  if (elements.empty()) {
-    switch (type) {
-      case ValueType::kSS: return Invalid("One or more parameter values were invalid: An string set  may not be empty");
-      case ValueType::kNS: return Invalid("One or more parameter values were invalid: An number set  may not be empty");
-      default: return Invalid("One or more parameter values were invalid: Binary sets should not be empty");
-    }
-  }
-  std::vector<std::string_view> sorted(elements.begin(), elements.end());
+Status CheckSet(std::vector<std::string>& elements, const std::vector<std::string>& as_given,
+                std::string_view empty_message) {
+  if (elements.empty()) return Invalid(std::string(empty_message));
+  std::vector<std::string> sorted = elements;
   std::sort(sorted.begin(), sorted.end());
-  if (std::adjacent_find(sorted.begin(), sorted.end()) == sorted.end()) return Status::Ok();
-  std::string list;
-  for (size_t i = 0; i < as_given.size(); ++i) list += (i == 0 ? "" : ", ") + as_given[i];
-  switch (type) {
-    case ValueType::kSS:
-      return Invalid(
-          fmt::format("One or more parameter values were invalid: Input collection [{}] contains duplicates.", list));
-    case ValueType::kNS: return Invalid("Input collection contains duplicates");
-    default:
-      return Invalid(fmt::format(
-          "One or more parameter values were invalid: Input collection [{}]of type BS contains duplicates.", list));
+  if (std::adjacent_find(sorted.begin(), sorted.end()) != sorted.end()) {
+    std::string list;
+    for (const auto& e : as_given) list += (list.empty() ? "" : ", ") + e;
+    return Invalid(fmt::format("One or more parameter values were invalid: Input collection [{}] contains "
+                               "duplicates.", list));
   }
+  return Status::Ok();
 }
 
 Result<AttributeValue> Parse(const json::value& v, int depth);
@@ -122,10 +84,7 @@ Result<Item> ParseMap(const json::value& v, int depth) {
 }
 
 Result<AttributeValue> Parse(const json::value& v, int depth) {
-  if (depth > kMaxDepth) {
-    return Invalid("Nesting Levels have exceeded supported limits: Attributes in the item have nested levels "
-                   "beyond supported limit");
-  }
+  if (depth > kMaxDepth) return Invalid("Nesting Levels have exceeded supported limits");
   if (!v.is_object()) return Invalid("Supplied AttributeValue is not a JSON object", "SerializationException");
   const json::object& o = v.as_object();
   if (o.empty()) {
@@ -178,7 +137,12 @@ Result<AttributeValue> Parse(const json::value& v, int depth) {
         as_given.push_back(e.is_string() ? std::string(e.as_string()) : std::string());
         out.set.push_back(std::move(element).value());
       }
-      STRATUS_RETURN_IF_ERROR(CheckSet(found->type, out.set, as_given));
+      std::string_view empty = found->type == ValueType::kSS
+                                   ? "One or more parameter values were invalid: An string set  may not be empty"
+                               : found->type == ValueType::kNS
+                                   ? "One or more parameter values were invalid: An number set  may not be empty"
+                                   : "One or more parameter values were invalid: Binary sets should not be empty";
+      STRATUS_RETURN_IF_ERROR(CheckSet(out.set, as_given, empty));
       break;
     }
     case ValueType::kM: {
@@ -210,15 +174,15 @@ Result<AttributeValue> Parse(const json::value& v, int depth) {
   return out;
 }
 
-// One byte per two significant digits (leading and trailing zeros trimmed),
-// plus one: zero is 1 byte.
-size_t NumberSize(std::string_view canonical) {
+size_t NumberSize(const std::string& canonical) {
+  // One byte per two significant digits, plus one.
   std::string digits;
   for (char c : canonical) {
     if (c >= '0' && c <= '9') digits.push_back(c);
   }
   size_t b = digits.find_first_not_of('0');
-  size_t significant = b == std::string::npos ? 0 : digits.find_last_not_of('0') - b + 1;
+  size_t e = digits.find_last_not_of('0');
+  size_t significant = b == std::string::npos ? 1 : e - b + 1;
   return (significant + 1) / 2 + 1;
 }
 
@@ -367,7 +331,7 @@ size_t ItemSize(const Item& item) {
 }
 
 int CompareScalars(const AttributeValue& a, const AttributeValue& b) {
-  if (a.type == ValueType::kN && a.str != b.str) {  // equal canonical text is an equal number
+  if (a.type == ValueType::kN) {
     auto x = Number::Parse(a.str), y = Number::Parse(b.str);
     if (!x.ok() || !y.ok()) return a.str.compare(b.str);
     auto c = *x <=> *y;

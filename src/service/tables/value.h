@@ -55,11 +55,7 @@ struct AttributeValue {
 //   "Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes"
 //   "One or more parameter values were invalid: An string set  may not be empty"
 //   "One or more parameter values were invalid: Input collection [a, a] contains duplicates."
-//     (NS: "Input collection contains duplicates"; BS: "... [Yg==, Yg==]of type
-//     BS contains duplicates.")
-//   "Nesting Levels have exceeded supported limits: Attributes in the item have nested levels beyond supported limit"
-//   number errors from Number::Parse; invalid base64 for B (SerializationException,
-//   "'<text>' can not be converted to a Blob: ...").
+//   number errors from Number::Parse; invalid base64 for B.
 Result<AttributeValue> ValueFromJson(const boost::json::value& json);
 // Parses a wire item (a JSON object of name → value). Attribute names must be
 // non-empty.

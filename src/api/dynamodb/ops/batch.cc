@@ -76,12 +76,12 @@ Result<tables::TransactWrite> ParseTransactWrite(const json::value& v) {
 
 // --- BatchGetItem -------------------------------------------------------------
 
-Result<BatchGetItem::Request> BatchGetItem::Parse(OpContext& ctx) {
+Result<std::vector<tables::BatchGetTable>> BatchGetItem::Parse(OpContext& ctx) {
   auto body = Body::Parse(ctx);
   if (!body.ok()) return body.status();
   auto items = RequestItems(*body);
   if (!items.ok()) return items.status();
-  Request out{{}, body->CapacityMode()};
+  std::vector<tables::BatchGetTable> out;
   for (const auto& [name, spec] : **items) {
     STRATUS_RETURN_IF_ERROR(ValidateTableName(name, "RequestItems"));
     if (!spec.is_object()) return Serialization("RequestItems");
@@ -105,43 +105,33 @@ Result<BatchGetItem::Request> BatchGetItem::Parse(OpContext& ctx) {
     auto consistent = b.Bool("ConsistentRead");
     if (!consistent.ok()) return consistent.status();
     t.consistent = consistent->value_or(false);
-    out.tables.push_back(std::move(t));
+    out.push_back(std::move(t));
   }
   return out;
 }
 
-net::awaitable<Result<json::object>> BatchGetItem::Execute(OpContext& ctx, Request r) {
-  auto got = co_await CallTables(ctx, [&](tables::TableService& s) { return s.BatchGetItem(r.tables); });
+net::awaitable<Result<net::Response>> BatchGetItem::Execute(OpContext& ctx, std::vector<tables::BatchGetTable> r) {
+  auto got = co_await CallTables(ctx, [&](tables::TableService& s) { return s.BatchGetItem(r); });
   if (!got.ok()) co_return got.status();
-  // Each item read is rounded up on its own; a key not found costs one read.
-  std::map<std::string, double, std::less<>> units;
-  for (const auto& t : r.tables) units[t.table] = 0;
   json::object responses;
   for (const auto& [table, items] : got->items) {
-    bool consistent = false;
-    for (const auto& t : r.tables) consistent |= t.table == table && t.consistent;
     json::array a;
-    for (const auto& item : items) {
-      units[table] += ReadUnits(tables::ItemSize(item), consistent);
-      a.push_back(tables::ItemToJson(item));
-    }
+    for (const auto& item : items) a.push_back(tables::ItemToJson(item));
     responses[table] = std::move(a);
   }
   json::object unprocessed;
   for (const auto& t : got->unprocessed) unprocessed[t.table] = KeysAndAttributes(t);
-  json::object out{{"Responses", std::move(responses)}, {"UnprocessedKeys", std::move(unprocessed)}};
-  AddConsumedCapacityList(r.capacity, units, out);
-  co_return out;
+  co_return JsonResponse({{"Responses", std::move(responses)}, {"UnprocessedKeys", std::move(unprocessed)}});
 }
 
 // --- BatchWriteItem -------------------------------------------------------------
 
-Result<BatchWriteItem::Request> BatchWriteItem::Parse(OpContext& ctx) {
+Result<std::vector<tables::BatchWriteTable>> BatchWriteItem::Parse(OpContext& ctx) {
   auto body = Body::Parse(ctx);
   if (!body.ok()) return body.status();
   auto items = RequestItems(*body);
   if (!items.ok()) return items.status();
-  Request out{{}, body->CapacityMode()};
+  std::vector<tables::BatchWriteTable> out;
   for (const auto& [name, writes] : **items) {
     STRATUS_RETURN_IF_ERROR(ValidateTableName(name, "RequestItems"));
     if (!writes.is_array()) return Serialization("RequestItems");
@@ -161,18 +151,14 @@ Result<BatchWriteItem::Request> BatchWriteItem::Parse(OpContext& ctx) {
       if (!item.ok()) return item.status();
       t.writes.push_back({put, std::move(item).value()});
     }
-    out.tables.push_back(std::move(t));
+    out.push_back(std::move(t));
   }
   return out;
 }
 
-net::awaitable<Result<json::object>> BatchWriteItem::Execute(OpContext& ctx, Request r) {
-  auto done = co_await CallTables(ctx, [&](tables::TableService& s) { return s.BatchWriteItem(r.tables); });
+net::awaitable<Result<net::Response>> BatchWriteItem::Execute(OpContext& ctx, std::vector<tables::BatchWriteTable> r) {
+  auto done = co_await CallTables(ctx, [&](tables::TableService& s) { return s.BatchWriteItem(r); });
   if (!done.ok()) co_return done.status();
-  std::map<std::string, double, std::less<>> units;
-  for (const auto& t : r.tables) {
-    for (const auto& w : t.writes) units[t.table] += WriteUnits(w.is_put ? tables::ItemSize(w.item) : 0);
-  }
   json::object unprocessed;
   for (const auto& t : done->unprocessed) {
     json::array writes;
@@ -182,9 +168,7 @@ net::awaitable<Result<json::object>> BatchWriteItem::Execute(OpContext& ctx, Req
     }
     unprocessed[t.table] = std::move(writes);
   }
-  json::object out{{"UnprocessedItems", std::move(unprocessed)}};
-  AddConsumedCapacityList(r.capacity, units, out);
-  co_return out;
+  co_return JsonResponse({{"UnprocessedItems", std::move(unprocessed)}});
 }
 
 // --- transactions -------------------------------------------------------------
@@ -204,30 +188,22 @@ Result<TransactWriteItems::Request> TransactWriteItems::Parse(OpContext& ctx) {
   auto token = body->String("ClientRequestToken");
   if (!token.ok()) return token.status();
   r.token = token->value_or("");
-  r.capacity = body->CapacityMode();
   return r;
 }
 
-net::awaitable<Result<json::object>> TransactWriteItems::Execute(OpContext& ctx, Request r) {
+net::awaitable<Result<net::Response>> TransactWriteItems::Execute(OpContext& ctx, Request r) {
   auto st = co_await CallTables(ctx, [&](tables::TableService& s) { return s.TransactWriteItems(r.writes, r.token); });
   if (!st.ok()) co_return st;
-  // A transactional write costs two writes per KB.
-  std::map<std::string, double, std::less<>> units;
-  for (const auto& w : r.writes) {
-    units[w.table] += 2 * WriteUnits(w.kind == tables::TransactWrite::Kind::kPut ? tables::ItemSize(w.item) : 0);
-  }
-  json::object out;
-  AddConsumedCapacityList(r.capacity, units, out);
-  co_return out;
+  co_return JsonResponse({});
 }
 
-Result<TransactGetItems::Request> TransactGetItems::Parse(OpContext& ctx) {
+Result<std::vector<tables::TransactGet>> TransactGetItems::Parse(OpContext& ctx) {
   auto body = Body::Parse(ctx);
   if (!body.ok()) return body.status();
   auto items = body->Array("TransactItems");
   if (!items.ok()) return items.status();
   if (*items == nullptr) return MissingMember("TransactItems");
-  Request out{{}, body->CapacityMode()};
+  std::vector<tables::TransactGet> out;
   for (const auto& v : **items) {
     if (!v.is_object() || !v.as_object().contains("Get") || !v.as_object().at("Get").is_object()) {
       return Serialization("TransactItems");
@@ -246,27 +222,21 @@ Result<TransactGetItems::Request> TransactGetItems::Parse(OpContext& ctx) {
     auto projection = b.Projection(g.placeholders);
     if (!projection.ok()) return projection.status();
     g.projection = *projection;
-    out.gets.push_back(std::move(g));
+    out.push_back(std::move(g));
   }
   return out;
 }
 
-net::awaitable<Result<json::object>> TransactGetItems::Execute(OpContext& ctx, Request r) {
-  auto got = co_await CallTables(ctx, [&](tables::TableService& s) { return s.TransactGetItems(r.gets); });
+net::awaitable<Result<net::Response>> TransactGetItems::Execute(OpContext& ctx, std::vector<tables::TransactGet> r) {
+  auto got = co_await CallTables(ctx, [&](tables::TableService& s) { return s.TransactGetItems(r); });
   if (!got.ok()) co_return got.status();
-  // A transactional read costs two reads per 4 KB.
-  std::map<std::string, double, std::less<>> units;
   json::array responses;
-  for (size_t i = 0; i < got->size(); ++i) {
-    const auto& item = (*got)[i];
+  for (const auto& item : *got) {
     json::object o;
     if (item) o["Item"] = tables::ItemToJson(*item);
-    if (i < r.gets.size()) units[r.gets[i].table] += 2 * ReadUnits(item ? tables::ItemSize(*item) : 0, true);
     responses.push_back(std::move(o));
   }
-  json::object out{{"Responses", std::move(responses)}};
-  AddConsumedCapacityList(r.capacity, units, out);
-  co_return out;
+  co_return JsonResponse({{"Responses", std::move(responses)}});
 }
 
 }  // namespace api::dynamodb

@@ -6,45 +6,32 @@
 
 namespace api::dynamodb {
 
-struct BatchGetItem : JsonRender {
+struct BatchGetItem {
   static constexpr OpSpec kSpec = STRATUS_DYNAMODB_SPEC(BatchGetItem);
-  struct Request {
-    std::vector<tables::BatchGetTable> tables;
-    Capacity capacity = Capacity::kNone;
-  };
-  static Result<Request> Parse(OpContext& ctx);
-  static net::awaitable<Result<boost::json::object>> Execute(OpContext& ctx, Request r);
+  static Result<std::vector<tables::BatchGetTable>> Parse(OpContext& ctx);
+  static net::awaitable<Result<net::Response>> Execute(OpContext& ctx, std::vector<tables::BatchGetTable> r);
 };
 
-struct BatchWriteItem : JsonRender {
+struct BatchWriteItem {
   static constexpr OpSpec kSpec = STRATUS_DYNAMODB_SPEC(BatchWriteItem);
-  struct Request {
-    std::vector<tables::BatchWriteTable> tables;
-    Capacity capacity = Capacity::kNone;
-  };
-  static Result<Request> Parse(OpContext& ctx);
-  static net::awaitable<Result<boost::json::object>> Execute(OpContext& ctx, Request r);
+  static Result<std::vector<tables::BatchWriteTable>> Parse(OpContext& ctx);
+  static net::awaitable<Result<net::Response>> Execute(OpContext& ctx, std::vector<tables::BatchWriteTable> r);
 };
 
-struct TransactWriteItems : JsonRender {
+struct TransactWriteItems {
   static constexpr OpSpec kSpec = STRATUS_DYNAMODB_SPEC(TransactWriteItems);
   struct Request {
     std::vector<tables::TransactWrite> writes;
     std::string token;
-    Capacity capacity = Capacity::kNone;
   };
   static Result<Request> Parse(OpContext& ctx);
-  static net::awaitable<Result<boost::json::object>> Execute(OpContext& ctx, Request r);
+  static net::awaitable<Result<net::Response>> Execute(OpContext& ctx, Request r);
 };
 
-struct TransactGetItems : JsonRender {
+struct TransactGetItems {
   static constexpr OpSpec kSpec = STRATUS_DYNAMODB_SPEC(TransactGetItems);
-  struct Request {
-    std::vector<tables::TransactGet> gets;
-    Capacity capacity = Capacity::kNone;
-  };
-  static Result<Request> Parse(OpContext& ctx);
-  static net::awaitable<Result<boost::json::object>> Execute(OpContext& ctx, Request r);
+  static Result<std::vector<tables::TransactGet>> Parse(OpContext& ctx);
+  static net::awaitable<Result<net::Response>> Execute(OpContext& ctx, std::vector<tables::TransactGet> r);
 };
 
 }  // namespace api::dynamodb

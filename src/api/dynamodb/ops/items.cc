@@ -8,11 +8,11 @@ namespace {
 
 // A write's response: the attributes ReturnValues asked for, and the
 // capacity it consumed when asked.
-json::object WriteResponse(const Body& body, std::string_view table, const tables::WriteResult& w, size_t bytes) {
+net::Response WriteResponse(const Body& body, std::string_view table, const tables::WriteResult& w, size_t bytes) {
   json::object out;
   if (w.attributes) out["Attributes"] = tables::ItemToJson(*w.attributes);
   AddConsumedCapacity(body, table, WriteUnits(bytes), out);
-  return out;
+  return JsonResponse(out);
 }
 
 // The members every conditional write has: ConditionExpression, the
@@ -51,7 +51,7 @@ Result<PutItem::Request> PutItem::Parse(OpContext& ctx) {
   return Request{std::move(r), std::move(body).value()};
 }
 
-net::awaitable<Result<json::object>> PutItem::Execute(OpContext& ctx, Request r) {
+net::awaitable<Result<net::Response>> PutItem::Execute(OpContext& ctx, Request r) {
   auto w = co_await CallTables(ctx, [&](tables::TableService& s) { return s.PutItem(r.put); });
   if (!w.ok()) co_return w.status();
   co_return WriteResponse(r.body, r.put.table, *w, tables::ItemSize(r.put.item));
@@ -79,7 +79,7 @@ Result<GetItem::Request> GetItem::Parse(OpContext& ctx) {
   return Request{std::move(r), std::move(body).value()};
 }
 
-net::awaitable<Result<json::object>> GetItem::Execute(OpContext& ctx, Request r) {
+net::awaitable<Result<net::Response>> GetItem::Execute(OpContext& ctx, Request r) {
   auto item = co_await CallTables(ctx, [&](tables::TableService& s) { return s.GetItem(r.get); });
   if (!item.ok()) co_return item.status();
   json::object out;
@@ -89,7 +89,7 @@ net::awaitable<Result<json::object>> GetItem::Execute(OpContext& ctx, Request r)
     out["Item"] = tables::ItemToJson(**item);
   }
   AddConsumedCapacity(r.body, r.get.table, ReadUnits(bytes, r.get.consistent), out);
-  co_return out;
+  co_return JsonResponse(out);
 }
 
 Result<DeleteItem::Request> DeleteItem::Parse(OpContext& ctx) {
@@ -107,7 +107,7 @@ Result<DeleteItem::Request> DeleteItem::Parse(OpContext& ctx) {
   return Request{std::move(r), std::move(body).value()};
 }
 
-net::awaitable<Result<json::object>> DeleteItem::Execute(OpContext& ctx, Request r) {
+net::awaitable<Result<net::Response>> DeleteItem::Execute(OpContext& ctx, Request r) {
   auto w = co_await CallTables(ctx, [&](tables::TableService& s) { return s.DeleteItem(r.del); });
   if (!w.ok()) co_return w.status();
   co_return WriteResponse(r.body, r.del.table, *w, w->attributes ? tables::ItemSize(*w->attributes) : 0);
@@ -131,7 +131,7 @@ Result<UpdateItem::Request> UpdateItem::Parse(OpContext& ctx) {
   return Request{std::move(r), std::move(body).value()};
 }
 
-net::awaitable<Result<json::object>> UpdateItem::Execute(OpContext& ctx, Request r) {
+net::awaitable<Result<net::Response>> UpdateItem::Execute(OpContext& ctx, Request r) {
   auto w = co_await CallTables(ctx, [&](tables::TableService& s) { return s.UpdateItem(r.update); });
   if (!w.ok()) co_return w.status();
   co_return WriteResponse(r.body, r.update.table, *w, w->attributes ? tables::ItemSize(*w->attributes) : 0);

@@ -59,7 +59,7 @@ Status ParseRead(const Body& body, R& r) {
   return Status::Ok();
 }
 
-json::object PageResponse(const Body& body, std::string_view table, const tables::ReadPage& page,
+net::Response PageResponse(const Body& body, std::string_view table, const tables::ReadPage& page,
                            bool count_only, bool consistent) {
   json::object out;
   size_t bytes = 0;
@@ -76,7 +76,7 @@ json::object PageResponse(const Body& body, std::string_view table, const tables
   out["ScannedCount"] = page.scanned;
   if (page.last_evaluated) out["LastEvaluatedKey"] = tables::ItemToJson(*page.last_evaluated);
   AddConsumedCapacity(body, table, ReadUnits(bytes, consistent), out);
-  return out;
+  return JsonResponse(out);
 }
 
 }  // namespace
@@ -95,7 +95,7 @@ Result<Query::Request> Query::Parse(OpContext& ctx) {
   return Request{std::move(r), std::move(body).value()};
 }
 
-net::awaitable<Result<json::object>> Query::Execute(OpContext& ctx, Request r) {
+net::awaitable<Result<net::Response>> Query::Execute(OpContext& ctx, Request r) {
   auto page = co_await CallTables(ctx, [&](tables::TableService& s) { return s.Query(r.query); });
   if (!page.ok()) co_return page.status();
   co_return PageResponse(r.body, r.query.table, *page, r.query.select == tables::Select::kCount, r.query.consistent);
@@ -115,7 +115,7 @@ Result<Scan::Request> Scan::Parse(OpContext& ctx) {
   return Request{std::move(r), std::move(body).value()};
 }
 
-net::awaitable<Result<json::object>> Scan::Execute(OpContext& ctx, Request r) {
+net::awaitable<Result<net::Response>> Scan::Execute(OpContext& ctx, Request r) {
   auto page = co_await CallTables(ctx, [&](tables::TableService& s) { return s.Scan(r.scan); });
   if (!page.ok()) co_return page.status();
   co_return PageResponse(r.body, r.scan.table, *page, r.scan.select == tables::Select::kCount, r.scan.consistent);

@@ -46,16 +46,16 @@ Result<tables::TableSpec> CreateTable::Parse(OpContext& ctx) {
   return ParseTableSpec(*body);
 }
 
-net::awaitable<Result<json::object>> CreateTable::Execute(OpContext& ctx, tables::TableSpec spec) {
+net::awaitable<Result<net::Response>> CreateTable::Execute(OpContext& ctx, tables::TableSpec spec) {
   auto t = co_await CallTables(ctx, [&](tables::TableService& s) { return s.CreateTable(std::move(spec)); });
   if (!t.ok()) co_return t.status();
-  co_return json::object{{"TableDescription", TableDescription(*t)}};
+  co_return JsonResponse({{"TableDescription", TableDescription(*t)}});
 }
 
-net::awaitable<Result<json::object>> DescribeTable::Execute(OpContext& ctx, TableRequest r) {
+net::awaitable<Result<net::Response>> DescribeTable::Execute(OpContext& ctx, TableRequest r) {
   auto t = co_await CallTables(ctx, [&](tables::TableService& s) { return s.DescribeTable(r.table); });
   if (!t.ok()) co_return t.status();
-  co_return json::object{{"Table", TableDescription(*t)}};
+  co_return JsonResponse({{"Table", TableDescription(*t)}});
 }
 
 Result<ListTables::Request> ListTables::Parse(OpContext& ctx) {
@@ -78,20 +78,20 @@ Result<ListTables::Request> ListTables::Parse(OpContext& ctx) {
   return r;
 }
 
-net::awaitable<Result<json::object>> ListTables::Execute(OpContext& ctx, Request r) {
+net::awaitable<Result<net::Response>> ListTables::Execute(OpContext& ctx, Request r) {
   auto page = co_await CallTables(ctx, [&](tables::TableService& s) { return s.ListTables(r.start, r.limit); });
   if (!page.ok()) co_return page.status();
   json::array names;
   for (const auto& n : page->names) names.push_back(json::string(n));
   json::object out{{"TableNames", std::move(names)}};
   if (page->last_evaluated) out["LastEvaluatedTableName"] = *page->last_evaluated;
-  co_return out;
+  co_return JsonResponse(out);
 }
 
-net::awaitable<Result<json::object>> DeleteTable::Execute(OpContext& ctx, TableRequest r) {
+net::awaitable<Result<net::Response>> DeleteTable::Execute(OpContext& ctx, TableRequest r) {
   auto t = co_await CallTables(ctx, [&](tables::TableService& s) { return s.DeleteTable(r.table); });
   if (!t.ok()) co_return t.status();
-  co_return json::object{{"TableDescription", TableDescription(*t)}};
+  co_return JsonResponse({{"TableDescription", TableDescription(*t)}});
 }
 
 Result<UpdateTable::Request> UpdateTable::Parse(OpContext& ctx) {
@@ -145,10 +145,10 @@ Result<UpdateTable::Request> UpdateTable::Parse(OpContext& ctx) {
   return r;
 }
 
-net::awaitable<Result<json::object>> UpdateTable::Execute(OpContext& ctx, Request r) {
+net::awaitable<Result<net::Response>> UpdateTable::Execute(OpContext& ctx, Request r) {
   auto t = co_await CallTables(ctx, [&](tables::TableService& s) { return s.UpdateTable(r.table, r.update); });
   if (!t.ok()) co_return t.status();
-  co_return json::object{{"TableDescription", TableDescription(*t)}};
+  co_return JsonResponse({{"TableDescription", TableDescription(*t)}});
 }
 
 // --- tags ---------------------------------------------------------------------
@@ -175,10 +175,10 @@ Result<TagResource::Request> TagResource::Parse(OpContext& ctx) {
   return r;
 }
 
-net::awaitable<Result<json::object>> TagResource::Execute(OpContext& ctx, Request r) {
+net::awaitable<Result<net::Response>> TagResource::Execute(OpContext& ctx, Request r) {
   auto st = co_await CallTables(ctx, [&](tables::TableService& s) { return s.TagResource(r.arn, r.tags); });
   if (!st.ok()) co_return st;
-  co_return json::object{};
+  co_return JsonResponse({});
 }
 
 Result<UntagResource::Request> UntagResource::Parse(OpContext& ctx) {
@@ -198,10 +198,10 @@ Result<UntagResource::Request> UntagResource::Parse(OpContext& ctx) {
   return r;
 }
 
-net::awaitable<Result<json::object>> UntagResource::Execute(OpContext& ctx, Request r) {
+net::awaitable<Result<net::Response>> UntagResource::Execute(OpContext& ctx, Request r) {
   auto st = co_await CallTables(ctx, [&](tables::TableService& s) { return s.UntagResource(r.arn, r.keys); });
   if (!st.ok()) co_return st;
-  co_return json::object{};
+  co_return JsonResponse({});
 }
 
 Result<ListTagsOfResource::Request> ListTagsOfResource::Parse(OpContext& ctx) {
@@ -212,12 +212,12 @@ Result<ListTagsOfResource::Request> ListTagsOfResource::Parse(OpContext& ctx) {
   return Request{*arn};
 }
 
-net::awaitable<Result<json::object>> ListTagsOfResource::Execute(OpContext& ctx, Request r) {
+net::awaitable<Result<net::Response>> ListTagsOfResource::Execute(OpContext& ctx, Request r) {
   auto t = co_await CallTables(ctx, [&](tables::TableService& s) { return s.DescribeTableByArn(r.arn); });
   if (!t.ok()) co_return t.status();
   json::array tags;
   for (const auto& [k, v] : t->spec.tags) tags.push_back(json::object{{"Key", k}, {"Value", v}});
-  co_return json::object{{"Tags", std::move(tags)}};
+  co_return JsonResponse({{"Tags", std::move(tags)}});
 }
 
 // --- TTL ------------------------------------------------------------------------
@@ -242,17 +242,17 @@ Result<UpdateTimeToLive::Request> UpdateTimeToLive::Parse(OpContext& ctx) {
   return r;
 }
 
-net::awaitable<Result<json::object>> UpdateTimeToLive::Execute(OpContext& ctx, Request r) {
+net::awaitable<Result<net::Response>> UpdateTimeToLive::Execute(OpContext& ctx, Request r) {
   auto ttl = co_await CallTables(ctx, [&](tables::TableService& s) { return s.UpdateTimeToLive(r.table, r.ttl); });
   if (!ttl.ok()) co_return ttl.status();
-  co_return json::object{
-      {"TimeToLiveSpecification", json::object{{"Enabled", ttl->enabled}, {"AttributeName", ttl->attribute}}}};
+  co_return JsonResponse(
+      {{"TimeToLiveSpecification", json::object{{"Enabled", ttl->enabled}, {"AttributeName", ttl->attribute}}}});
 }
 
-net::awaitable<Result<json::object>> DescribeTimeToLive::Execute(OpContext& ctx, TableRequest r) {
+net::awaitable<Result<net::Response>> DescribeTimeToLive::Execute(OpContext& ctx, TableRequest r) {
   auto t = co_await CallTables(ctx, [&](tables::TableService& s) { return s.DescribeTable(r.table); });
   if (!t.ok()) co_return t.status();
-  co_return json::object{{"TimeToLiveDescription", TimeToLiveDescription(t->ttl)}};
+  co_return JsonResponse({{"TimeToLiveDescription", TimeToLiveDescription(t->ttl)}});
 }
 
 // --- continuous backups and restores -------------------------------------------
@@ -278,24 +278,24 @@ Result<UpdateContinuousBackups::Request> UpdateContinuousBackups::Parse(OpContex
   return r;
 }
 
-net::awaitable<Result<json::object>> UpdateContinuousBackups::Execute(OpContext& ctx, Request r) {
+net::awaitable<Result<net::Response>> UpdateContinuousBackups::Execute(OpContext& ctx, Request r) {
   double latest = 0;
   auto pitr = co_await CallTables(ctx, [&](tables::TableService& s) {
     latest = s.LatestRestorableTime();
     return s.UpdateContinuousBackups(r.table, r.enabled, r.days);
   });
   if (!pitr.ok()) co_return TableNotFound(pitr.status(), r.table);
-  co_return json::object{{"ContinuousBackupsDescription", ContinuousBackupsDescription(*pitr, latest)}};
+  co_return JsonResponse({{"ContinuousBackupsDescription", ContinuousBackupsDescription(*pitr, latest)}});
 }
 
-net::awaitable<Result<json::object>> DescribeContinuousBackups::Execute(OpContext& ctx, TableRequest r) {
+net::awaitable<Result<net::Response>> DescribeContinuousBackups::Execute(OpContext& ctx, TableRequest r) {
   double latest = 0;
   auto t = co_await CallTables(ctx, [&](tables::TableService& s) {
     latest = s.LatestRestorableTime();
     return s.DescribeTable(r.table);
   });
   if (!t.ok()) co_return TableNotFound(t.status(), r.table);
-  co_return json::object{{"ContinuousBackupsDescription", ContinuousBackupsDescription(t->pitr, latest)}};
+  co_return JsonResponse({{"ContinuousBackupsDescription", ContinuousBackupsDescription(t->pitr, latest)}});
 }
 
 Result<RestoreTableToPointInTime::Request> RestoreTableToPointInTime::Parse(OpContext& ctx) {
@@ -333,26 +333,26 @@ Result<RestoreTableToPointInTime::Request> RestoreTableToPointInTime::Parse(OpCo
   return r;
 }
 
-net::awaitable<Result<json::object>> RestoreTableToPointInTime::Execute(OpContext& ctx, Request r) {
+net::awaitable<Result<net::Response>> RestoreTableToPointInTime::Execute(OpContext& ctx, Request r) {
   auto t = co_await CallTables(
       ctx, [&](tables::TableService& s) { return s.RestoreTableToPointInTime(r.source, r.target, r.time); });
   if (!t.ok()) co_return t.status();
-  co_return json::object{{"TableDescription", TableDescription(*t)}};
+  co_return JsonResponse({{"TableDescription", TableDescription(*t)}});
 }
 
 // --- account-level ------------------------------------------------------------
 
-net::awaitable<Result<json::object>> DescribeEndpoints::Execute(OpContext& ctx, Request) {
+net::awaitable<Result<net::Response>> DescribeEndpoints::Execute(OpContext& ctx, Request) {
   auto host = ctx.exchange.header()[net::http::field::host];
-  co_return json::object{
-      {"Endpoints", json::array{json::object{{"Address", std::string(host)}, {"CachePeriodInMinutes", 1440}}}}};
+  co_return JsonResponse(
+      {{"Endpoints", json::array{json::object{{"Address", std::string(host)}, {"CachePeriodInMinutes", 1440}}}}});
 }
 
-net::awaitable<Result<json::object>> DescribeLimits::Execute(OpContext&, Request) {
-  co_return json::object{{"AccountMaxReadCapacityUnits", 80000},
+net::awaitable<Result<net::Response>> DescribeLimits::Execute(OpContext&, Request) {
+  co_return JsonResponse({{"AccountMaxReadCapacityUnits", 80000},
                           {"AccountMaxWriteCapacityUnits", 80000},
                           {"TableMaxReadCapacityUnits", 40000},
-                          {"TableMaxWriteCapacityUnits", 40000}};
+                          {"TableMaxWriteCapacityUnits", 40000}});
 }
 
 }  // namespace api::dynamodb

@@ -14,90 +14,90 @@ struct TableRequest {
 };
 Result<TableRequest> ParseTableRequest(OpContext& ctx);
 
-struct CreateTable : JsonRender {
+struct CreateTable {
   static constexpr OpSpec kSpec = STRATUS_DYNAMODB_SPEC(CreateTable);
   static Result<tables::TableSpec> Parse(OpContext& ctx);
-  static net::awaitable<Result<boost::json::object>> Execute(OpContext& ctx, tables::TableSpec spec);
+  static net::awaitable<Result<net::Response>> Execute(OpContext& ctx, tables::TableSpec spec);
 };
 
-struct DescribeTable : JsonRender {
+struct DescribeTable {
   static constexpr OpSpec kSpec = STRATUS_DYNAMODB_SPEC(DescribeTable);
   static Result<TableRequest> Parse(OpContext& ctx) { return ParseTableRequest(ctx); }
-  static net::awaitable<Result<boost::json::object>> Execute(OpContext& ctx, TableRequest r);
+  static net::awaitable<Result<net::Response>> Execute(OpContext& ctx, TableRequest r);
 };
 
-struct ListTables : JsonRender {
+struct ListTables {
   static constexpr OpSpec kSpec = STRATUS_DYNAMODB_SPEC(ListTables);
   struct Request {
     std::optional<std::string> start;
     int limit = 100;
   };
   static Result<Request> Parse(OpContext& ctx);
-  static net::awaitable<Result<boost::json::object>> Execute(OpContext& ctx, Request r);
+  static net::awaitable<Result<net::Response>> Execute(OpContext& ctx, Request r);
 };
 
-struct DeleteTable : JsonRender {
+struct DeleteTable {
   static constexpr OpSpec kSpec = STRATUS_DYNAMODB_SPEC(DeleteTable);
   static Result<TableRequest> Parse(OpContext& ctx) { return ParseTableRequest(ctx); }
-  static net::awaitable<Result<boost::json::object>> Execute(OpContext& ctx, TableRequest r);
+  static net::awaitable<Result<net::Response>> Execute(OpContext& ctx, TableRequest r);
 };
 
-struct UpdateTable : JsonRender {
+struct UpdateTable {
   static constexpr OpSpec kSpec = STRATUS_DYNAMODB_SPEC(UpdateTable);
   struct Request {
     std::string table;
     tables::TableUpdate update;
   };
   static Result<Request> Parse(OpContext& ctx);
-  static net::awaitable<Result<boost::json::object>> Execute(OpContext& ctx, Request r);
+  static net::awaitable<Result<net::Response>> Execute(OpContext& ctx, Request r);
 };
 
-struct TagResource : JsonRender {
+struct TagResource {
   static constexpr OpSpec kSpec = STRATUS_DYNAMODB_SPEC(TagResource);
   struct Request {
     std::string arn;
     std::vector<std::pair<std::string, std::string>> tags;
   };
   static Result<Request> Parse(OpContext& ctx);
-  static net::awaitable<Result<boost::json::object>> Execute(OpContext& ctx, Request r);
+  static net::awaitable<Result<net::Response>> Execute(OpContext& ctx, Request r);
 };
 
-struct UntagResource : JsonRender {
+struct UntagResource {
   static constexpr OpSpec kSpec = STRATUS_DYNAMODB_SPEC(UntagResource);
   struct Request {
     std::string arn;
     std::vector<std::string> keys;
   };
   static Result<Request> Parse(OpContext& ctx);
-  static net::awaitable<Result<boost::json::object>> Execute(OpContext& ctx, Request r);
+  static net::awaitable<Result<net::Response>> Execute(OpContext& ctx, Request r);
 };
 
-struct ListTagsOfResource : JsonRender {
+struct ListTagsOfResource {
   static constexpr OpSpec kSpec = STRATUS_DYNAMODB_SPEC(ListTagsOfResource);
   struct Request {
     std::string arn;
   };
   static Result<Request> Parse(OpContext& ctx);
-  static net::awaitable<Result<boost::json::object>> Execute(OpContext& ctx, Request r);
+  static net::awaitable<Result<net::Response>> Execute(OpContext& ctx, Request r);
 };
 
-struct UpdateTimeToLive : JsonRender {
+struct UpdateTimeToLive {
   static constexpr OpSpec kSpec = STRATUS_DYNAMODB_SPEC(UpdateTimeToLive);
   struct Request {
     std::string table;
     tables::TimeToLive ttl;
   };
   static Result<Request> Parse(OpContext& ctx);
-  static net::awaitable<Result<boost::json::object>> Execute(OpContext& ctx, Request r);
+  static net::awaitable<Result<net::Response>> Execute(OpContext& ctx, Request r);
 };
 
-struct DescribeTimeToLive : JsonRender {
+struct DescribeTimeToLive {
   static constexpr OpSpec kSpec = STRATUS_DYNAMODB_SPEC(DescribeTimeToLive);
   static Result<TableRequest> Parse(OpContext& ctx) { return ParseTableRequest(ctx); }
-  static net::awaitable<Result<boost::json::object>> Execute(OpContext& ctx, TableRequest r);
+  static net::awaitable<Result<net::Response>> Execute(OpContext& ctx, TableRequest r);
 };
 
-struct UpdateContinuousBackups : JsonRender {
+struct UpdateContinuousBackups {
   static constexpr OpSpec kSpec = STRATUS_DYNAMODB_SPEC(UpdateContinuousBackups);
   struct Request {
     std::string table;
@@ -105,16 +105,16 @@ struct UpdateContinuousBackups : JsonRender {
     std::optional<int> days;
   };
   static Result<Request> Parse(OpContext& ctx);
-  static net::awaitable<Result<boost::json::object>> Execute(OpContext& ctx, Request r);
+  static net::awaitable<Result<net::Response>> Execute(OpContext& ctx, Request r);
 };
 
-struct DescribeContinuousBackups : JsonRender {
+struct DescribeContinuousBackups {
   static constexpr OpSpec kSpec = STRATUS_DYNAMODB_SPEC(DescribeContinuousBackups);
   static Result<TableRequest> Parse(OpContext& ctx) { return ParseTableRequest(ctx); }
-  static net::awaitable<Result<boost::json::object>> Execute(OpContext& ctx, TableRequest r);
+  static net::awaitable<Result<net::Response>> Execute(OpContext& ctx, TableRequest r);
 };
 
-struct RestoreTableToPointInTime : JsonRender {
+struct RestoreTableToPointInTime {
   static constexpr OpSpec kSpec = STRATUS_DYNAMODB_SPEC(RestoreTableToPointInTime);
   struct Request {
     std::string source;
@@ -122,21 +122,21 @@ struct RestoreTableToPointInTime : JsonRender {
     std::optional<double> time;  // nullopt: the latest restorable time
   };
   static Result<Request> Parse(OpContext& ctx);
-  static net::awaitable<Result<boost::json::object>> Execute(OpContext& ctx, Request r);
+  static net::awaitable<Result<net::Response>> Execute(OpContext& ctx, Request r);
 };
 
-struct DescribeEndpoints : JsonRender {
+struct DescribeEndpoints {
   static constexpr OpSpec kSpec = STRATUS_DYNAMODB_SPEC(DescribeEndpoints);
   struct Request {};
   static Result<Request> Parse(OpContext&) { return Request{}; }
-  static net::awaitable<Result<boost::json::object>> Execute(OpContext& ctx, Request r);
+  static net::awaitable<Result<net::Response>> Execute(OpContext& ctx, Request r);
 };
 
-struct DescribeLimits : JsonRender {
+struct DescribeLimits {
   static constexpr OpSpec kSpec = STRATUS_DYNAMODB_SPEC(DescribeLimits);
   struct Request {};
   static Result<Request> Parse(OpContext&) { return Request{}; }
-  static net::awaitable<Result<boost::json::object>> Execute(OpContext& ctx, Request r);
+  static net::awaitable<Result<net::Response>> Execute(OpContext& ctx, Request r);
 };
 
 }  // namespace api::dynamodb
