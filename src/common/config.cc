@@ -37,6 +37,18 @@
 //   app_endpoint = "127.0.0.1:8080"      # required; application API, likewise
 //   data_dir = "ap-south-1"      # optional; default = name; relative to the data root
 //
+//   [replication]                # optional; S3 replication between regions and endpoints
+//   workers = 16                 # concurrent transfers per region, 1..1024
+//   request_timeout_seconds = 30 # inactivity per request to a destination, >= 1
+//   part_size_mib = 8            # larger objects are sent multipart in parts of this size, 5..512
+//
+//   [[replication.endpoints]]    # a destination outside this process (or a bucket elsewhere)
+//   region = "ap-southeast-1"    # required; the region requests are signed for
+//   endpoint = "127.0.0.1:4567"  # required; its S3 endpoint, "host:port" (plain HTTP)
+//   access_key_id = "AKIA..."    # optional; default the administrator's key pair
+//   secret_access_key = "..."    # required with access_key_id
+//   buckets = ["backup"]         # optional; buckets served there whatever their ARN says
+//
 // Cross-checks: region names are unique; region data dirs are unique; no two
 // listen addresses (endpoint or app_endpoint of any region) are equal, where a
 // wildcard host ("0.0.0.0", "::") equals every host on the same port and port 0
@@ -349,12 +361,13 @@ class Loader {
           fmt::format("{}: {}", Where(source_, e.source().begin), e.description()));
     }
     TableReader top(source_, root, "");
-    STRATUS_RETURN_IF_ERROR(top.RejectUnknownKeys({"server", "limits", "tls", "admin", "regions"}));
+    STRATUS_RETURN_IF_ERROR(top.RejectUnknownKeys({"server", "limits", "tls", "admin", "regions", "replication"}));
     STRATUS_RETURN_IF_ERROR(ReadServer(top));
     STRATUS_RETURN_IF_ERROR(ReadLimits(top));
     STRATUS_RETURN_IF_ERROR(ReadTls(top));
     STRATUS_RETURN_IF_ERROR(ReadAdmin(top));
     STRATUS_RETURN_IF_ERROR(ReadRegions(top));
+    STRATUS_RETURN_IF_ERROR(ReadReplication(top));
     return std::move(config_);
   }
 
@@ -449,6 +462,62 @@ class Loader {
         return r.Invalid("secret_access_key",
                          "must be printable ASCII without spaces or control characters");
       }
+    }
+    return Status::Ok();
+  }
+
+  Status ReadReplication(const TableReader& top) {
+    CONFIG_ASSIGN_OR_RETURN(const toml::table* table, top.Table("replication"));
+    if (table == nullptr) return Status::Ok();
+    TableReader r(source_, *table, "replication");
+    STRATUS_RETURN_IF_ERROR(
+        r.RejectUnknownKeys({"workers", "request_timeout_seconds", "part_size_mib", "endpoints"}));
+    ReplicationSettings& s = config_.replication;
+    CONFIG_ASSIGN_OR_RETURN(s.workers, r.Integer<uint32_t>("workers", s.workers, 1, 1024));
+    CONFIG_ASSIGN_OR_RETURN(s.request_timeout_seconds,
+                            r.Integer("request_timeout_seconds", s.request_timeout_seconds, 1));
+    CONFIG_ASSIGN_OR_RETURN(s.part_size_mib,
+                            r.Integer<uint32_t>("part_size_mib", s.part_size_mib, 5, 512));
+    CONFIG_ASSIGN_OR_RETURN(const toml::array* endpoints,
+                            r.Array("endpoints", "an array of tables ([[replication.endpoints]])"));
+    if (endpoints == nullptr) return Status::Ok();
+    for (size_t i = 0; i < endpoints->size(); ++i) {
+      const toml::node& node = *endpoints->get(i);
+      std::string path = fmt::format("replication.endpoints[{}]", i);
+      if (!node.is_table()) {
+        return ErrorAt(source_, node.source().begin, path,
+                       fmt::format("expected a table, got {}", TypeName(node.type())));
+      }
+      TableReader e(source_, *node.as_table(), path);
+      STRATUS_RETURN_IF_ERROR(e.RejectUnknownKeys(
+          {"region", "endpoint", "access_key_id", "secret_access_key", "buckets"}));
+      ReplicationEndpoint ep;
+      CONFIG_ASSIGN_OR_RETURN(ep.region, e.RequiredString("region"));
+      if (!IsRegionName(ep.region)) {
+        return e.Invalid("region", fmt::format("{} is not an AWS region name", Quote(ep.region)));
+      }
+      CONFIG_ASSIGN_OR_RETURN(std::string address, e.RequiredString("endpoint"));
+      Result<HostPort> parsed = HostPort::Parse(address);
+      if (!parsed.ok()) return e.Invalid("endpoint", parsed.status().message());
+      ep.endpoint = std::move(parsed).value();
+      CONFIG_ASSIGN_OR_RETURN(ep.access_key_id, e.String("access_key_id", std::string()));
+      CONFIG_ASSIGN_OR_RETURN(ep.secret_access_key, e.String("secret_access_key", std::string()));
+      if (ep.access_key_id.empty() != ep.secret_access_key.empty()) {
+        return e.Invalid(ep.access_key_id.empty() ? "secret_access_key" : "access_key_id",
+                         "access_key_id and secret_access_key go together");
+      }
+      CONFIG_ASSIGN_OR_RETURN(const toml::array* buckets, e.Array("buckets", "an array of strings"));
+      if (buckets != nullptr) {
+        for (size_t j = 0; j < buckets->size(); ++j) {
+          const toml::node& b = *buckets->get(j);
+          if (!b.is_string() || b.as_string()->get().empty()) {
+            return ErrorAt(source_, b.source().begin, fmt::format("{}.buckets[{}]", path, j),
+                           "expected a bucket name");
+          }
+          ep.buckets.push_back(b.as_string()->get());
+        }
+      }
+      s.endpoints.push_back(std::move(ep));
     }
     return Status::Ok();
   }

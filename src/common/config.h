@@ -57,6 +57,25 @@ struct AdminCredentials {
   std::string secret_access_key;
 };
 
+// Where replication reaches a destination that is not a region of this
+// process, or a bucket that lives elsewhere.
+struct ReplicationEndpoint {
+  std::string region;    // the region requests are signed for
+  HostPort endpoint;     // its S3 endpoint (plain HTTP)
+  std::string access_key_id;      // "" = the administrator's
+  std::string secret_access_key;  // "" = the administrator's
+  // Buckets served there (for destination ARNs without a region); empty =
+  // every bucket whose ARN names `region`.
+  std::vector<std::string> buckets;
+};
+
+struct ReplicationSettings {
+  uint32_t workers = 16;                  // concurrent transfers per region
+  uint32_t request_timeout_seconds = 30;  // inactivity per request to a destination
+  uint32_t part_size_mib = 8;             // objects above this go multipart, in parts of this size
+  std::vector<ReplicationEndpoint> endpoints;
+};
+
 struct Config {
   std::filesystem::path source;     // the file it was read from ("" for defaults)
   std::filesystem::path data_root;  // --data, or [server].data_dir, or ./data
@@ -67,6 +86,7 @@ struct Config {
   std::optional<TlsConfig> tls;
   AdminCredentials admin;
   std::vector<RegionConfig> regions;  // at least one; names and addresses unique
+  ReplicationSettings replication;
 };
 
 // Reads and validates `file`. `data_root_override` (the --data flag) wins over

@@ -1,6 +1,8 @@
 // The `stratus` command line.
 //
 //   stratus serve [--config FILE] [--data DIR]   run the regions of a config
+//   stratus replication status [--config FILE] [--region R] [--bucket B] [--endpoint HOST:PORT]
+//                                                print each region's replication backlog
 //   stratus version                              print the version
 //
 // Exit codes: 0 normal stop, 1 runtime failure (e.g. a port in use), 2 bad
@@ -18,9 +20,11 @@
 #include <fmt/format.h>
 
 #include "common/config.h"
+#include "common/faults.h"
 #include "common/log.h"
 #include "common/version.h"
 #include "server/banner.h"
+#include "server/replication_cli.h"
 #include "server/stack.h"
 
 namespace {
@@ -63,6 +67,12 @@ int Serve(const std::string& config_flag, const std::string& data_flag) {
     return 2;
   }
   common::log::Init(config->log_level);
+  auto faults = common::faults::ConfigureFromEnvironment();
+  if (!faults.ok()) {
+    std::cerr << "stratus: " << faults.status().message() << "\n";
+    return 2;
+  }
+  if (!faults->empty()) common::log::Get("server")->warn("fault injection on: {}", *faults);
   auto stack = server::Stack::Open(std::move(config).value());
   if (!stack.ok()) {
     std::cerr << "stratus: " << stack.status().message() << "\n";
@@ -75,6 +85,39 @@ int Serve(const std::string& config_flag, const std::string& data_flag) {
     std::fputs(server::Banner(s, ms).c_str(), stdout);
     std::fflush(stdout);
   });
+}
+
+int ReplicationStatus(const std::string& config_flag, const std::string& region,
+                      const std::string& bucket, const std::string& endpoint) {
+  std::vector<server::ReplicationStatusTarget> targets;
+  if (!endpoint.empty()) {
+    auto hp = common::HostPort::Parse(endpoint);
+    if (!hp.ok()) {
+      std::cerr << "stratus: --endpoint: " << hp.status().message() << "\n";
+      return 2;
+    }
+    targets.push_back({region.empty() ? endpoint : region, *hp});
+  } else {
+    std::optional<fs::path> config_path =
+        config_flag.empty() ? FindDefaultConfig() : std::optional<fs::path>(config_flag);
+    if (!config_path) {
+      std::cerr << "stratus: no --config given and config/stratus.toml was not found\n";
+      return 2;
+    }
+    auto config = common::LoadConfig(*config_path, std::nullopt);
+    if (!config.ok()) {
+      std::cerr << "stratus: " << config.status().message() << "\n";
+      return 2;
+    }
+    for (const auto& rc : config->regions) {
+      if (region.empty() || rc.name == region) targets.push_back({rc.name, rc.endpoint});
+    }
+    if (targets.empty()) {
+      std::cerr << "stratus: no region " << region << " in " << config_path->string() << "\n";
+      return 2;
+    }
+  }
+  return server::PrintReplicationStatus(targets, bucket);
 }
 
 }  // namespace
@@ -99,6 +142,17 @@ int main(int argc, char** argv) {
   serve->add_option("-d,--data", data_flag,
                     "Data root directory; overrides [server].data_dir (default ./data)");
 
+  auto* replication = app.add_subcommand("replication", "Cross-region replication");
+  replication->require_subcommand(1);
+  auto* status = replication->add_subcommand(
+      "status", "Print each running region's replication backlog, lag and failures per rule");
+  std::string region_flag, bucket_flag, endpoint_flag;
+  status->add_option("-c,--config", config_flag, "Configuration file (TOML) naming the regions")
+      ->check(CLI::ExistingFile);
+  status->add_option("-r,--region", region_flag, "Only this region");
+  status->add_option("-b,--bucket", bucket_flag, "Only this source bucket");
+  status->add_option("-e,--endpoint", endpoint_flag, "Ask this AWS endpoint (host:port) directly");
+
   auto* version = app.add_subcommand("version", "Print the version and exit");
 
   try {
@@ -112,5 +166,6 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (*serve) return Serve(config_flag, data_flag);
+  if (*status) return ReplicationStatus(config_flag, region_flag, bucket_flag, endpoint_flag);
   return 2;
 }

@@ -90,6 +90,15 @@ Result<std::unique_ptr<Region>> Region::Open(const common::Config& config,
   }
   region->tables_ = std::move(tables).value();
   region->services_.tables = region->tables_.get();
+
+  replication::EngineOptions replication_options;
+  replication_options.region = rc.name;
+  replication_options.workers = config.replication.workers;
+  replication_options.request_timeout = std::chrono::seconds(config.replication.request_timeout_seconds);
+  replication_options.part_size = uint64_t{config.replication.part_size_mib} << 20;
+  region->replication_ = std::make_unique<replication::Engine>(*region->objects_, replication_options,
+                                                               &region->metrics_);
+  region->services_.replication = region->replication_.get();
   region->blocking_ = std::make_unique<boost::asio::thread_pool>(kBlockingThreads);
   region->services_.blocking = region->blocking_.get();
 
@@ -162,7 +171,16 @@ Status Region::RecordStart() {
   return store_->Write(batch);
 }
 
-void Region::Start() {
+void Region::SetReplicationResolver(std::shared_ptr<const replication::Resolver> resolver) {
+  replication_->SetResolver(std::move(resolver));
+}
+
+bool Region::HasBucket(std::string_view bucket) const { return objects_->GetBucket(bucket).ok(); }
+
+Status Region::Start() {
+  if (auto st = replication_->Start(); !st.ok()) {
+    return Status(st.code(), fmt::format("region {}: replication: {}", config_.name, st.message()));
+  }
   metrics_.GetGauge("stratus_region_created_timestamp_seconds",
                     "When this region's data directory was initialised (unix seconds).")
       .Set(std::strtoll(services_.created_at.c_str(), nullptr, 10));
@@ -173,6 +191,7 @@ void Region::Start() {
                                    config_.name, aws_address().ToString(),
                                    app_address().ToString(), config_.data_dir.string(),
                                    services_.boot_count);
+  return Status::Ok();
 }
 
 net::awaitable<void> Region::Shutdown(std::chrono::milliseconds grace) {
@@ -181,6 +200,7 @@ net::awaitable<void> Region::Shutdown(std::chrono::milliseconds grace) {
   using namespace boost::asio::experimental::awaitable_operators;
   co_await (aws_server_->Shutdown(grace) && app_server_->Shutdown(grace));
   // Background work holds iterators: it stops before the store closes.
+  replication_->Stop();
   tables_->Stop();
   if (auto st = store_->Close(); !st.ok()) {
     common::log::Get("server")->error("region={} storage close failed: {}", config_.name,

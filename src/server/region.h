@@ -28,6 +28,7 @@
 #include "common/config.h"
 #include "common/metrics.h"
 #include "net/http_server.h"
+#include "replication/engine.h"
 #include "service/objects/object_service.h"
 #include "service/tables/table_service.h"
 #include "storage/kv_store.h"
@@ -48,8 +49,14 @@ class Region {
                                                       std::shared_ptr<boost::asio::ssl::context> tls = nullptr);
   ~Region();
 
-  // Starts accepting on both listeners and reports ready.
-  void Start();
+  // Where replication finds destination buckets; call before Start().
+  void SetReplicationResolver(std::shared_ptr<const replication::Resolver> resolver);
+  // Whether this region has a bucket (thread-safe; for the resolver).
+  bool HasBucket(std::string_view bucket) const;
+
+  // Starts replication, then accepting on both listeners, and reports ready.
+  // kIoError/kCorruption if the replication backlog cannot be read.
+  common::Status Start();
 
   // Stops accepting, drains in-flight requests within `grace`, flushes and
   // closes storage. Call once.
@@ -72,6 +79,7 @@ class Region {
   // Services over store_ (declared after it, so destroyed before it).
   std::unique_ptr<service::objects::ObjectService> objects_;
   std::unique_ptr<service::tables::TableService> tables_;
+  std::unique_ptr<replication::Engine> replication_;
   // Blocking storage calls of this region's operations (destroyed, and so
   // joined, before the services they call).
   std::unique_ptr<boost::asio::thread_pool> blocking_;

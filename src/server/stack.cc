@@ -111,6 +111,16 @@ Result<std::unique_ptr<Stack>> Stack::Open(common::Config config) {
     stack->regions_.push_back(std::move(region).value());
   }
   if (!first_error.ok()) return first_error;
+  // Replication reaches the regions of this process at their bound addresses.
+  std::vector<replication::Resolver::LocalRegion> locals;
+  for (const auto& region : stack->regions_) {
+    const Region* r = region.get();
+    locals.push_back({r->config().name, r->aws_address(),
+                      [r](std::string_view bucket) { return r->HasBucket(bucket); }});
+  }
+  auto resolver = std::make_shared<const replication::Resolver>(stack->config_.replication.endpoints,
+                                                                std::move(locals), stack->admin_);
+  for (auto& region : stack->regions_) region->SetReplicationResolver(resolver);
   return stack;
 }
 
@@ -147,7 +157,12 @@ int Stack::Run(const std::function<void(const Stack&)>& on_ready) {
           boost::asio::detached);
     }
   });
-  for (auto& region : regions_) region->Start();
+  for (auto& region : regions_) {
+    if (auto st = region->Start(); !st.ok()) {
+      log->error("{}", st.message());
+      return 1;
+    }
+  }
   if (on_ready) on_ready(*this);
 
   size_t n = config_.threads != 0 ? config_.threads

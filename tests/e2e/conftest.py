@@ -42,7 +42,7 @@ def free_port():
 class Stratus:
     """One stratus process serving `regions` from a config it writes."""
 
-    def __init__(self, workdir, regions, limits=None, secret=SECRET_KEY):
+    def __init__(self, workdir, regions, limits=None, secret=SECRET_KEY, extra="", env=None):
         self.workdir = str(workdir)
         self.data = os.path.join(self.workdir, "data")
         self.config = os.path.join(self.workdir, "stratus.toml")
@@ -51,6 +51,7 @@ class Stratus:
         self.proc = None
         self.stdout_path = os.path.join(self.workdir, "stdout.log")
         self.stderr_path = os.path.join(self.workdir, "stderr.log")
+        self.env = env
         lines = ['[server]', 'log_level = "info"', 'threads = 2', '']
         lines += ["[limits]"] + [f"{k} = {v}" for k, v in (limits or {}).items()] + [""]
         lines += ["[admin]", f'access_key_id = "{ACCESS_KEY}"']
@@ -60,6 +61,7 @@ class Stratus:
             lines += ["", "[[regions]]", f'name = "{name}"',
                       f'endpoint = "127.0.0.1:{ports["aws"]}"',
                       f'app_endpoint = "127.0.0.1:{ports["app"]}"']
+        lines += ["", extra]
         with open(self.config, "w") as f:
             f.write("\n".join(lines) + "\n")
 
@@ -71,7 +73,8 @@ class Stratus:
         self.stderr = open(self.stderr_path, "ab")
         self.proc = subprocess.Popen(
             [BINARY, "serve", "--config", self.config, "--data", self.data],
-            stdout=self.stdout, stderr=self.stderr, cwd=self.workdir)
+            stdout=self.stdout, stderr=self.stderr, cwd=self.workdir,
+            env=None if self.env is None else {**os.environ, **self.env})
         deadline = time.time() + timeout
         for region in self.regions:
             while True:
@@ -163,9 +166,10 @@ def metric(series, name, **labels):
 def stratus_factory(tmp_path):
     started = []
 
-    def make(regions=("ap-south-1", "ap-southeast-1"), limits=None, secret=SECRET_KEY, subdir="s"):
+    def make(regions=("ap-south-1", "ap-southeast-1"), limits=None, secret=SECRET_KEY, subdir="s",
+             extra="", env=None):
         os.makedirs(tmp_path / subdir, exist_ok=True)
-        s = Stratus(tmp_path / subdir, regions, limits, secret)
+        s = Stratus(tmp_path / subdir, regions, limits, secret, extra, env)
         started.append(s)
         return s
 

@@ -1,5 +1,8 @@
 #include "api/admin/ops.h"
 
+#include "api/common/query_string.h"
+#include "replication/engine.h"
+
 #include <fmt/format.h>
 
 #include "common/version.h"
@@ -61,6 +64,31 @@ void Metrics::Render(const Output& out, OpContext&, net::Response& res) {
   res.msg.result(net::http::status::ok);
   res.msg.set(net::http::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
   res.msg.body() = out.text;
+  res.msg.prepare_payload();
+}
+
+Result<ReplicationStatus::Request> ReplicationStatus::Parse(OpContext& ctx) {
+  std::string_view target = ctx.exchange.header().target();
+  Request r;
+  if (size_t q = target.find('?'); q != std::string_view::npos) {
+    auto params = ParseQuery(target.substr(q + 1), true);
+    if (!params) return Status(common::ErrorCode::kInvalidArgument, "malformed query string");
+    if (auto it = params->find("bucket"); it != params->end()) r.bucket = it->second;
+  }
+  return r;
+}
+
+net::awaitable<Result<ReplicationStatus::Output>> ReplicationStatus::Execute(OpContext& ctx, Request req) {
+  if (ctx.services.replication == nullptr) {
+    co_return Status(common::ErrorCode::kUnimplemented, "replication is not running in this region");
+  }
+  co_return Output{ctx.services.replication->StatusJson(req.bucket)};
+}
+
+void ReplicationStatus::Render(const Output& out, OpContext&, net::Response& res) {
+  res.msg.result(net::http::status::ok);
+  res.msg.set(net::http::field::content_type, "application/json");
+  res.msg.body() = out.json;
   res.msg.prepare_payload();
 }
 

@@ -43,4 +43,19 @@ struct Metrics {
   static void Render(const Output& out, OpContext& ctx, net::Response& res);
 };
 
+// GET /_stratus/replication[?bucket=B] — the region's replication backlog,
+// lag and outcomes per rule, as JSON (what `stratus replication status` prints).
+struct ReplicationStatus {
+  static constexpr OpSpec kSpec{.name = "ReplicationStatus", .action = "", .anonymous = true};
+  struct Request {
+    std::string bucket;  // "" = all
+  };
+  struct Output {
+    std::string json;
+  };
+  static Result<Request> Parse(OpContext& ctx);
+  static net::awaitable<Result<Output>> Execute(OpContext& ctx, Request req);
+  static void Render(const Output& out, OpContext& ctx, net::Response& res);
+};
+
 }  // namespace api::admin

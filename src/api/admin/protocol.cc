@@ -16,6 +16,7 @@ using net::http::verb;
 constexpr Op kHealth = MakeOp<Health>();
 constexpr Op kReady = MakeOp<Ready>();
 constexpr Op kMetrics = MakeOp<Metrics>();
+constexpr Op kReplicationStatus = MakeOp<ReplicationStatus>();
 
 constexpr std::string_view kPrefix = "/_stratus/";
 
@@ -54,6 +55,7 @@ AdminProtocol::AdminProtocol()
           {verb::get, "/_stratus/health", &kHealth},
           {verb::get, "/_stratus/ready", &kReady},
           {verb::get, "/_stratus/metrics", &kMetrics},
+          {verb::get, "/_stratus/replication", &kReplicationStatus},
       } {}
 
 bool AdminProtocol::Claims(const net::RequestHeader& header) const {

@@ -18,6 +18,9 @@ class ObjectService;
 namespace service::tables {
 class TableService;
 }
+namespace replication {
+class Engine;
+}
 
 namespace api {
 
@@ -36,6 +39,7 @@ struct Services {
   // The domain services (null where a region or a test has none).
   service::objects::ObjectService* objects = nullptr;
   service::tables::TableService* tables = nullptr;
+  replication::Engine* replication = nullptr;
   // Threads for blocking storage calls (see common/blocking.h); null = inline.
   boost::asio::thread_pool* blocking = nullptr;
 };

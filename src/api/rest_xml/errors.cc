@@ -41,6 +41,7 @@ const ErrorMap& S3ErrorMap() {
       {"NoSuchCORSConfiguration", {status::not_found, "NoSuchCORSConfiguration"}},
       {"NoSuchPublicAccessBlockConfiguration", {status::not_found, "NoSuchPublicAccessBlockConfiguration"}},
       {"NoSuchBucketPolicy", {status::not_found, "NoSuchBucketPolicy"}},
+      {"ReplicationConfigurationNotFoundError", {status::not_found, "ReplicationConfigurationNotFoundError"}},
       {"BucketNotEmpty", {status::conflict, "BucketNotEmpty"}},
       {"BucketAlreadyOwnedByYou", {status::conflict, "BucketAlreadyOwnedByYou"}},
       {"BucketAlreadyExists", {status::conflict, "BucketAlreadyExists"}},

@@ -5,13 +5,18 @@
 #include <cstring>
 #include <ctime>
 
+#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/ip/address.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <fmt/chrono.h>
 #include <fmt/format.h>
 
 #include "api/common/query_string.h"
 #include "api/rest_xml/errors.h"
 #include "common/checksum.h"
+#include "common/faults.h"
 
 namespace api::s3 {
 
@@ -250,6 +255,7 @@ void SetObjectHeaders(const ObjectVersion& v, bool checksum_mode, net::Response&
   for (const auto& [k, val] : v.user_metadata) m.insert("x-amz-meta-" + k, val);
   if (v.version_id != "null") m.set("x-amz-version-id", v.version_id);
   if (!v.tags.empty()) m.set("x-amz-tagging-count", std::to_string(v.tags.size()));
+  if (!v.replication_status.empty()) m.set("x-amz-replication-status", v.replication_status);
   if (v.storage_class != "STANDARD") m.set("x-amz-storage-class", v.storage_class);
   if (checksum_mode && v.checksum_algorithm && !v.checksum.empty()) {
     m.set(common::ChecksumHeader(*v.checksum_algorithm), v.checksum);
@@ -544,6 +550,51 @@ net::Response ErrorResponse(const OpContext& ctx, const Status& st) {
   ErrorContext ectx{ctx.request_id, path, ctx.route.op ? ctx.route.op->spec.name : "",
                     h.method() == http::verb::head, &h};
   return rest_xml::RenderS3Error(st, ectx);
+}
+
+Result<std::optional<service::objects::ReplicaOrigin>> ReplicaOriginOf(const net::RequestHeader& h) {
+  auto id = h["x-stratus-replica-version-id"];
+  auto modified = h["x-stratus-replica-last-modified"];
+  if (id.empty() && modified.empty()) return std::optional<service::objects::ReplicaOrigin>();
+  bool hex = id.size() == 32 && std::all_of(id.begin(), id.end(), [](char c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+  });
+  int64_t ms = 0;
+  auto [ptr, ec] = std::from_chars(modified.data(), modified.data() + modified.size(), ms);
+  if (!hex || ec != std::errc() || ptr != modified.data() + modified.size() || ms < 0) {
+    return Status(ErrorCode::kInvalidArgument,
+                  "x-stratus-replica-version-id must be a version id and "
+                  "x-stratus-replica-last-modified unix milliseconds",
+                  "InvalidArgument");
+  }
+  return std::optional<service::objects::ReplicaOrigin>(
+      service::objects::ReplicaOrigin{std::string(id), ms});
+}
+
+Status MarkReplica(const net::RequestHeader& h, const service::objects::ReplicaOrigin& origin,
+                   ObjectVersion& meta, bool multipart) {
+  const bool has_checksum = multipart ? h["x-amz-checksum-algorithm"] == "CRC64NVME"
+                                      : !h["x-amz-checksum-crc64nvme"].empty();
+  if (!has_checksum) {
+    return Status(ErrorCode::kInvalidArgument,
+                  "A replica must carry the source's CRC64NVME checksum", "InvalidRequest");
+  }
+  meta.replication_status = "REPLICA";
+  meta.version_id = origin.version_id;
+  meta.last_modified_ms = origin.last_modified_ms;
+  return Status::Ok();
+}
+
+net::awaitable<Status> InjectedWriteFault() {
+  if (common::faults::Fires("s3.write.stall")) {
+    boost::asio::steady_timer t(co_await boost::asio::this_coro::executor);
+    t.expires_after(std::chrono::milliseconds(common::faults::Parameter("s3.write.stall")));
+    co_await t.async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
+  }
+  if (common::faults::Fires("s3.write.error")) {
+    co_return Status(ErrorCode::kInternal, "We encountered an internal error. Please try again.");
+  }
+  co_return Status::Ok();
 }
 
 }  // namespace api::s3

@@ -52,6 +52,20 @@ std::optional<std::string_view> Param(const OpContext& ctx, std::string_view nam
 // x-amz-storage-class, x-amz-tagging. InvalidArgument / InvalidTag.
 Result<ObjectVersion> MetadataFromHeaders(const net::RequestHeader& h);
 
+// The replica headers replication sends (x-stratus-replica-version-id and
+// x-stratus-replica-last-modified, unix ms): what a replica keeps of its
+// source version. nullopt when absent; InvalidArgument when malformed.
+Result<std::optional<service::objects::ReplicaOrigin>> ReplicaOriginOf(const net::RequestHeader& h);
+// Marks `meta` as the replica `origin` describes. A replica must carry the
+// source's x-amz-checksum-crc64nvme (InvalidRequest otherwise), which the
+// body (or, multipart, the completed object) is verified against.
+Status MarkReplica(const net::RequestHeader& h, const service::objects::ReplicaOrigin& origin,
+                   ObjectVersion& meta, bool multipart);
+
+// The fault points of S3 writes (common/faults.h): s3.write.stall waits,
+// s3.write.error answers 500 InternalError. OK when neither fires.
+net::awaitable<Status> InjectedWriteFault();
+
 // Sets the headers of a GET/HEAD of `v`: ETag, Last-Modified, Content-Type and
 // friends, x-amz-meta-*, x-amz-version-id, x-amz-tagging-count, storage class,
 // and the client checksum when `checksum_mode`.

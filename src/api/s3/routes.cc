@@ -8,6 +8,7 @@
 #include "api/s3/ops/object_attributes.h"
 #include "api/s3/ops/objects.h"
 #include "api/s3/ops/public_access_block.h"
+#include "api/s3/ops/replication.h"
 #include "api/s3/ops/tagging.h"
 
 namespace api::s3 {
@@ -50,6 +51,9 @@ std::vector<RestRoute> Routes() {
       {V::put, Target::kBucket, "policy", "", OpOf<PutBucketPolicy>()},
       {V::delete_, Target::kBucket, "policy", "", OpOf<DeleteBucketPolicy>()},
       {V::get, Target::kBucket, "policyStatus", "", OpOf<GetBucketPolicyStatus>()},
+      {V::get, Target::kBucket, "replication", "", OpOf<GetBucketReplication>()},
+      {V::put, Target::kBucket, "replication", "", OpOf<PutBucketReplication>()},
+      {V::delete_, Target::kBucket, "replication", "", OpOf<DeleteBucketReplication>()},
       {V::get, Target::kBucket, "", "", OpOf<ListObjects>()},
       {V::get, Target::kBucket, "list-type", "", OpOf<ListObjectsV2>()},
       {V::get, Target::kBucket, "versions", "", OpOf<ListObjectVersions>()},

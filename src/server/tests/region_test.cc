@@ -164,7 +164,7 @@ TEST_F(RegionTest, BootCountGrowsAcrossReopen) {
   Region* first = MustOpen(south());
   ASSERT_NE(first, nullptr);
   EXPECT_EQ(first->boot_count(), 1u);
-  first->Start();
+  ASSERT_TRUE(first->Start().ok());
   Close(first);
 
   Region* second = MustOpen(south());
@@ -211,8 +211,8 @@ TEST_F(RegionTest, HealthAndReadyOverHttp) {
   Region* west_region = MustOpen(west());
   ASSERT_NE(south_region, nullptr);
   ASSERT_NE(west_region, nullptr);
-  south_region->Start();
-  west_region->Start();
+  ASSERT_TRUE(south_region->Start().ok());
+  ASSERT_TRUE(west_region->Start().ok());
 
   for (Region* region : {south_region, west_region}) {
     const std::string want = "\"region\":\"" + region->config().name + "\"";
@@ -237,7 +237,7 @@ TEST_F(RegionTest, HealthAndReadyOverHttp) {
 TEST_F(RegionTest, ShutdownDrainsInFlightRequestThenRefuses) {
   Region* region = MustOpen(south());
   ASSERT_NE(region, nullptr);
-  region->Start();
+  ASSERT_TRUE(region->Start().ok());
   const common::HostPort aws = region->aws_address();
   const common::HostPort app = region->app_address();
 
@@ -289,8 +289,8 @@ TEST_F(RegionTest, RegionsAreIsolated) {
   Region* west_region = MustOpen(west());
   ASSERT_NE(south_region, nullptr);
   ASSERT_NE(west_region, nullptr);
-  south_region->Start();
-  west_region->Start();
+  ASSERT_TRUE(south_region->Start().ok());
+  ASSERT_TRUE(west_region->Start().ok());
 
   for (int i = 0; i < 3; ++i) {
     auto health = Get(south_region->aws_address(), "/_stratus/health");

@@ -12,6 +12,7 @@
 //   s3/r/<blob id>                         → "": blob <id> is referenced
 //   s3/u/<bucket>\0<key>\0<upload id>      → multipart upload in progress
 //   s3/p/<upload id>/<part number, 5 digits> → uploaded part
+//   s3/q/<entry id: 16 hex stamp + 4 hex>  → replication backlog entry
 //
 // <sort> is 16 hex digits of (2^64-1 - stamp) so that newer versions sort
 // first; a versioned version id starts with it.
@@ -28,6 +29,7 @@ inline constexpr std::string_view kDataPrefix = "s3/d/";
 inline constexpr std::string_view kBlobRefPrefix = "s3/r/";
 inline constexpr std::string_view kUploadPrefix = "s3/u/";
 inline constexpr std::string_view kPartPrefix = "s3/p/";
+inline constexpr std::string_view kBacklogPrefix = "s3/q/";
 
 inline std::string Join(std::string_view a, std::string_view b) {
   std::string k;
@@ -75,5 +77,7 @@ inline std::string Part(std::string_view upload_id, int part_number) {
   std::string n = std::to_string(part_number);
   return PartPrefix(upload_id).append(5 - n.size(), '0').append(n);
 }
+
+inline std::string Backlog(std::string_view entry_id) { return Join(kBacklogPrefix, entry_id); }
 
 }  // namespace service::objects::keys

@@ -240,6 +240,10 @@ Result<ObjectVersion> ObjectService::CompleteUpload(std::string_view bucket, std
   v.etag = fmt::format("{}-{}", common::HexEncode(common::Md5(md5s)), n);
   if (!full_crc64) return common::Corruption("a part of the upload has no CRC64/NVME");
   v.crc64nvme = common::Base64Encode(*full_crc64);
+  if (conditions.expected_crc64nvme && *conditions.expected_crc64nvme != v.crc64nvme) {
+    return Status(ErrorCode::kInvalidArgument,
+                  "The CRC64NVME you specified did not match the calculated checksum.", "BadDigest");
+  }
   if (u->checksum_algorithm && u->checksum_type == "FULL_OBJECT") {
     if (!full_client) {
       return Status(ErrorCode::kInvalidArgument,
@@ -269,8 +273,10 @@ Result<ObjectVersion> ObjectService::CompleteUpload(std::string_view bucket, std
     if (!used) Impl::Release(entry.second.data, batch, unlink);
   }
   batch.Delete(keys::Upload(bucket, key, upload_id));
-  STRATUS_RETURN_IF_ERROR(impl_->Install(*b, v, conditions, batch, unlink));
+  std::vector<BacklogEntry> queued;
+  STRATUS_RETURN_IF_ERROR(impl_->Install(*b, v, conditions, batch, unlink, queued));
   STRATUS_RETURN_IF_ERROR(impl_->Commit(batch, unlink));
+  impl_->Announce(std::move(queued));
   return v;
 }
 

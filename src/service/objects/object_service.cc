@@ -177,9 +177,14 @@ Status ObjectService::Impl::Commit(const storage::WriteBatch& batch,
 
 Status ObjectService::Impl::Install(const BucketInfo& bucket, ObjectVersion& v,
                                     const WriteConditions& conditions, storage::WriteBatch& batch,
-                                    std::vector<std::string>& unlink) {
+                                    std::vector<std::string>& unlink,
+                                    std::vector<BacklogEntry>& queued) {
   auto current = LoadCurrent(bucket.name, v.key);
   if (!current.ok()) return current.status();
+  if (v.replication_status == "REPLICA" && bucket.versioning == Versioning::kEnabled &&
+      IsVersionId(v.version_id) && v.version_id != "null") {
+    return InstallReplica(bucket, v, *current, batch, unlink);
+  }
   const bool exists = current->has_value() && !(*current)->delete_marker;
   if (conditions.if_none_match_any && exists) {
     return Status(ErrorCode::kPreconditionFailed,
@@ -218,9 +223,34 @@ Status ObjectService::Impl::Install(const BucketInfo& bucket, ObjectVersion& v,
     }
   }
   v.slot = suffix;
+  if (v.replication_status == "REPLICA") v.replication_status.clear();  // not one: see above
+  v.replication_remaining = 0;
+  QueueReplication(bucket, v, stamp, batch, queued);
   std::string rec = records::Encode(v);
   batch.Put(keys::Version(bucket.name, v.key, suffix), rec);
   batch.Put(keys::Current(bucket.name, v.key), rec);
+  return Status::Ok();
+}
+
+Status ObjectService::Impl::InstallReplica(const BucketInfo& bucket, ObjectVersion& v,
+                                           const std::optional<ObjectVersion>& current,
+                                           storage::WriteBatch& batch,
+                                           std::vector<std::string>& unlink) {
+  // A copy of this version shipped earlier (a retry after a lost answer) is replaced.
+  auto earlier = FindVersion(bucket.name, v.key, v.version_id);
+  if (!earlier.ok()) return earlier.status();
+  if (earlier->has_value()) {
+    batch.Delete((*earlier)->storage_key);
+    Release((*earlier)->version, batch, unlink);
+  }
+  v.slot = v.version_id;
+  v.replication_remaining = 0;
+  std::string rec = records::Encode(v);
+  batch.Put(keys::Version(bucket.name, v.key, v.slot), rec);
+  // Slots start with the inverted stamp: the smaller one is the newer version.
+  const bool newest = !current.has_value() || current->version_id == v.version_id ||
+                      v.slot.substr(0, 16) < current->slot.substr(0, 16);
+  if (newest) batch.Put(keys::Current(bucket.name, v.key), rec);
   return Status::Ok();
 }
 

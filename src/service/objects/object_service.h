@@ -85,6 +85,20 @@ class ObjectReader {
 struct WriteConditions {
   std::optional<std::string> if_match;  // unquoted ETag or "*"
   bool if_none_match_any = false;       // If-None-Match: * (create only)
+  // CompleteUpload: the base64 CRC64/NVME the whole object must have
+  // (BadDigest otherwise), as a replica's sender states it.
+  std::optional<std::string> expected_crc64nvme;
+};
+
+// What a replica keeps of its source version: a write whose ObjectVersion has
+// replication_status "REPLICA" and a version id installs that version (same
+// id, same last-modified time) in a versioned bucket, replacing an earlier
+// copy of it, and becomes the key's current version only if it is newer than
+// the current one — so versions arriving out of order converge on the
+// source's latest. Replicas are never queued for replication themselves.
+struct ReplicaOrigin {
+  std::string version_id;  // 32 hex (a versioned id)
+  int64_t last_modified_ms = 0;
 };
 
 struct ListQuery {
@@ -201,8 +215,11 @@ class ObjectService {
   // Without a version id: unversioned buckets remove the object; versioned
   // ones add a delete marker (suspended: a null delete marker). With one:
   // removes that version. Deleting what does not exist succeeds.
+  // A delete marker that replicates another region's (`replica`) is
+  // installed like a replica version (see ReplicaOrigin).
   Result<DeleteOutcome> DeleteObject(std::string_view bucket, std::string_view key,
-                                     std::optional<std::string_view> version_id = std::nullopt);
+                                     std::optional<std::string_view> version_id = std::nullopt,
+                                     const std::optional<ReplicaOrigin>& replica = std::nullopt);
   // Replaces the tags of a version (current if none given).
   Result<ObjectVersion> SetObjectTags(std::string_view bucket, std::string_view key,
                                       std::optional<std::string_view> version_id, Tags tags);
@@ -235,6 +252,25 @@ class ObjectService {
                                        uint64_t min_part_size = 5ull << 20);
   Status AbortUpload(std::string_view bucket, std::string_view key, std::string_view upload_id);
   Result<UploadListing> ListUploads(std::string_view bucket, const UploadQuery& q);
+
+  // --- Replication backlog -------------------------------------------------
+  // A write that one of its bucket's replication rules matches (a new
+  // version or delete marker of a versioned bucket, not a replica) adds one
+  // BacklogEntry per destination in the same atomic batch as the write, and
+  // its version is marked PENDING. `listener` is told of entries once their
+  // batch is durable; set it before serving writes. Not thread-safe with
+  // writes in flight.
+  void SetBacklogListener(std::function<void(std::vector<BacklogEntry>)> listener);
+  // Entries in order of their ids, after `after_id` ("" = from the start).
+  Result<std::vector<BacklogEntry>> ListBacklog(std::string_view after_id, size_t limit);
+  // Removes `entry` and updates its version's status in one batch: PENDING →
+  // COMPLETED once every destination succeeded, FAILED if one failed for good.
+  // An entry whose version is gone is just removed.
+  Status FinishReplication(const BacklogEntry& entry, bool succeeded);
+  // Queues every version of `bucket` that has never been replicated (no
+  // status, not a replica) for the rules with existing-object replication.
+  // Returns how many entries were queued.
+  Result<size_t> QueueExistingObjects(std::string_view bucket);
 
   class Impl;  // service_impl.h; public so the implementation files can name it
 

@@ -31,12 +31,14 @@ Result<ObjectVersion> ObjectService::PutObject(std::string_view bucket, std::str
   std::lock_guard key_lock(impl_->KeyLock(bucket, key));
   auto b = impl_->LoadBucket(bucket);
   std::vector<std::string> unlink;
-  Status st = b.ok() ? impl_->Install(*b, meta, conditions, batch, unlink) : b.status();
+  std::vector<BacklogEntry> queued;
+  Status st = b.ok() ? impl_->Install(*b, meta, conditions, batch, unlink, queued) : b.status();
   if (st.ok()) st = impl_->Commit(batch, unlink);
   if (!st.ok()) {
     impl_->Discard(*m);
     return st;
   }
+  impl_->Announce(std::move(queued));
   return meta;
 }
 
@@ -78,7 +80,8 @@ Result<ObjectService::Opened> ObjectService::OpenObject(std::string_view bucket,
 }
 
 Result<DeleteOutcome> ObjectService::DeleteObject(std::string_view bucket, std::string_view key,
-                                                  std::optional<std::string_view> version_id) {
+                                                  std::optional<std::string_view> version_id,
+                                                  const std::optional<ReplicaOrigin>& replica) {
   if (version_id && !Impl::IsVersionId(*version_id)) return InvalidVersionId(*version_id);
   std::shared_lock bucket_lock(impl_->BucketLock(bucket));
   std::lock_guard key_lock(impl_->KeyLock(bucket, key));
@@ -137,8 +140,15 @@ Result<DeleteOutcome> ObjectService::DeleteObject(std::string_view bucket, std::
   ObjectVersion marker;
   marker.key = std::string(key);
   marker.delete_marker = true;
-  STRATUS_RETURN_IF_ERROR(impl_->Install(*b, marker, {}, batch, unlink));
+  if (replica) {
+    marker.replication_status = "REPLICA";
+    marker.version_id = replica->version_id;
+    marker.last_modified_ms = replica->last_modified_ms;
+  }
+  std::vector<BacklogEntry> queued;
+  STRATUS_RETURN_IF_ERROR(impl_->Install(*b, marker, {}, batch, unlink, queued));
   STRATUS_RETURN_IF_ERROR(impl_->Commit(batch, unlink));
+  impl_->Announce(std::move(queued));
   out.version_id = marker.version_id;
   out.delete_marker = true;
   return out;

@@ -155,6 +155,8 @@ json::object EncodeVersionObject(const ObjectVersion& v) {
   put("sc", v.storage_class == "STANDARD" ? std::string() : v.storage_class);
   put("owner", v.owner);
   put("sl", v.slot);
+  put("rs", v.replication_status);
+  if (v.replication_remaining != 0) o["rr"] = v.replication_remaining;
   if (!v.user_metadata.empty()) o["meta"] = EncodePairs(v.user_metadata);
   if (!v.tags.empty()) o["tags"] = EncodePairs(v.tags);
   if (v.checksum_algorithm) {
@@ -194,6 +196,8 @@ ObjectVersion DecodeVersionObject(Reader& r, const json::object& o) {
   if (v.storage_class.empty()) v.storage_class = "STANDARD";
   v.owner = r.Str("owner");
   v.slot = r.Str("sl");
+  v.replication_status = r.Str("rs");
+  v.replication_remaining = static_cast<int>(r.Int("rr"));
   v.user_metadata = r.Pairs("meta");
   v.tags = r.Pairs("tags");
   v.checksum_algorithm = AlgorithmField(r, "ca");
@@ -218,6 +222,61 @@ ObjectVersion DecodeVersionObject(Reader& r, const json::object& o) {
   }
   (void)o;
   return v;
+}
+
+json::object EncodeReplication(const ReplicationConfig& c) {
+  json::array rules;
+  for (const auto& rule : c.rules) {
+    json::object o{{"id", rule.id},
+                   {"pri", rule.priority},
+                   {"on", rule.enabled},
+                   {"ff", static_cast<int>(rule.filter_form)},
+                   {"prefix", rule.prefix},
+                   {"tags", EncodePairs(rule.tags)},
+                   {"dest", rule.destination},
+                   {"acct", rule.destination_account},
+                   {"sc", rule.storage_class},
+                   {"rtc", rule.replication_time},
+                   {"metrics", rule.metrics},
+                   {"dm", rule.delete_marker_replication},
+                   {"existing", rule.existing_object_replication}};
+    rules.push_back(std::move(o));
+  }
+  return json::object{{"role", c.role}, {"rules", std::move(rules)}};
+}
+
+ReplicationConfig DecodeReplication(Reader& r, const json::object& o) {
+  (void)o;
+  ReplicationConfig c;
+  c.role = r.Str("role");
+  if (auto* rules = r.Arr("rules")) {
+    for (const auto& e : *rules) {
+      if (!e.is_object()) {
+        r.Fail();
+        break;
+      }
+      Reader rr(e.get_object());
+      ReplicationRule rule;
+      rule.id = rr.Str("id");
+      rule.priority = static_cast<int>(rr.Int("pri"));
+      rule.enabled = rr.Bool("on");
+      int64_t form = rr.Int("ff");
+      if (form < 0 || form > static_cast<int>(ReplicationRule::FilterForm::kAnd)) rr.Fail();
+      rule.filter_form = static_cast<ReplicationRule::FilterForm>(form);
+      rule.prefix = rr.Str("prefix");
+      rule.tags = rr.Pairs("tags");
+      rule.destination = rr.Str("dest");
+      rule.destination_account = rr.Str("acct");
+      rule.storage_class = rr.Str("sc");
+      rule.replication_time = rr.Bool("rtc");
+      rule.metrics = rr.Bool("metrics");
+      rule.delete_marker_replication = rr.Bool("dm");
+      rule.existing_object_replication = rr.Bool("existing");
+      if (!rr.ok()) r.Fail();
+      c.rules.push_back(std::move(rule));
+    }
+  }
+  return c;
 }
 
 }  // namespace
@@ -248,6 +307,7 @@ std::string Encode(const BucketInfo& b) {
                            p.restrict_public_buckets};
   }
   if (!b.policy.empty()) o["policy"] = b.policy;
+  if (b.replication) o["repl"] = EncodeReplication(*b.replication);
   return json::serialize(o);
 }
 
@@ -296,6 +356,11 @@ Result<BucketInfo> DecodeBucket(std::string_view s) {
     }
   }
   b.policy = r.Str("policy");
+  if (auto* repl = r.Obj("repl")) {
+    Reader rr(*repl);
+    b.replication = DecodeReplication(rr, *repl);
+    if (!rr.ok()) r.Fail();
+  }
   return Checked(std::move(b), r, "bucket");
 }
 
@@ -362,6 +427,44 @@ Result<UploadedPart> DecodePart(std::string_view s) {
   p.checksum = r.Str("cs");
   p.crc64nvme = r.Str("crc64");
   return Checked(std::move(p), r, "part");
+}
+
+}  // namespace service::objects::records
+
+namespace service::objects::records {
+
+std::string Encode(const BacklogEntry& e) {
+  json::object o{{"v", kFormat},
+                 {"bucket", e.bucket},
+                 {"key", e.key},
+                 {"vid", e.version_id},
+                 {"dm", e.delete_marker},
+                 {"n", e.size},
+                 {"rule", e.rule_id},
+                 {"dest", e.destination},
+                 {"sc", e.storage_class},
+                 {"rtc", e.replication_time},
+                 {"t", e.enqueued_ms}};
+  return json::serialize(o);
+}
+
+Result<BacklogEntry> DecodeBacklogEntry(std::string_view id, std::string_view s) {
+  auto o = Parse(s, "replication backlog");
+  if (!o.ok()) return o.status();
+  Reader r(*o);
+  BacklogEntry e;
+  e.id = std::string(id);
+  e.bucket = r.Str("bucket");
+  e.key = r.Str("key");
+  e.version_id = r.Str("vid");
+  e.delete_marker = r.Bool("dm");
+  e.size = r.UInt("n");
+  e.rule_id = r.Str("rule");
+  e.destination = r.Str("dest");
+  e.storage_class = r.Str("sc");
+  e.replication_time = r.Bool("rtc");
+  e.enqueued_ms = r.Int("t");
+  return Checked(std::move(e), r, "replication backlog");
 }
 
 }  // namespace service::objects::records

@@ -24,4 +24,8 @@ common::Result<MultipartUpload> DecodeUpload(std::string_view s);
 std::string Encode(const UploadedPart& p);
 common::Result<UploadedPart> DecodePart(std::string_view s);
 
+std::string Encode(const BacklogEntry& e);
+// `id` is the entry's key suffix (BacklogEntry::id).
+common::Result<BacklogEntry> DecodeBacklogEntry(std::string_view id, std::string_view s);
+
 }  // namespace service::objects::records

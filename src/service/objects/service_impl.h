@@ -69,8 +69,23 @@ class ObjectService::Impl {
   // Adds to `batch` what makes `v` the new current version of its key in
   // `bucket` (replacing the null version if `v` is one), after checking
   // `conditions`. Must hold the key lock.
+  // A replica (v.replication_status "REPLICA" with a version id) keeps its
+  // id and time and becomes current only if newer; any other write is
+  // matched against the bucket's replication rules, and the backlog entries
+  // made are added to `batch` and appended to `queued`.
   Status Install(const BucketInfo& bucket, ObjectVersion& v, const WriteConditions& conditions,
-                 storage::WriteBatch& batch, std::vector<std::string>& unlink);
+                 storage::WriteBatch& batch, std::vector<std::string>& unlink,
+                 std::vector<BacklogEntry>& queued);
+  Status InstallReplica(const BucketInfo& bucket, ObjectVersion& v,
+                        const std::optional<ObjectVersion>& current, storage::WriteBatch& batch,
+                        std::vector<std::string>& unlink);
+  // Adds to `batch` the backlog entries of `v` (a new version of a key in
+  // `bucket`, written at `stamp`), marking it PENDING if any.
+  void QueueReplication(const BucketInfo& bucket, ObjectVersion& v, uint64_t stamp,
+                        storage::WriteBatch& batch, std::vector<BacklogEntry>& queued);
+  // Tells the backlog listener of entries whose batch has committed.
+  void Announce(std::vector<BacklogEntry> queued);
+  std::function<void(std::vector<BacklogEntry>)> backlog_listener_;
 
  private:
   std::atomic<uint64_t> last_stamp_{0};

@@ -40,6 +40,48 @@ struct PublicAccessBlock {
   bool operator==(const PublicAccessBlock&) const = default;
 };
 
+// One replication rule (S3's ReplicationConfiguration/Rule). The filter is
+// kept in the form it was given so GetBucketReplication returns it as sent.
+struct ReplicationRule {
+  enum class FilterForm { kLegacyPrefix, kNone, kEmpty, kPrefix, kTag, kAnd };
+  std::string id;
+  int priority = 0;
+  bool enabled = true;
+  FilterForm filter_form = FilterForm::kEmpty;
+  std::string prefix;
+  Tags tags;  // all must match
+  std::string destination;  // bucket ARN
+  std::string destination_account;
+  std::string storage_class;  // "" = the source's
+  bool replication_time = false;  // S3 RTC: the 15-minute threshold is tracked
+  bool metrics = false;
+  bool delete_marker_replication = false;
+  bool existing_object_replication = false;
+  bool operator==(const ReplicationRule&) const = default;
+};
+
+struct ReplicationConfig {
+  std::string role;
+  std::vector<ReplicationRule> rules;
+  bool operator==(const ReplicationConfig&) const = default;
+};
+
+// A write waiting to be shipped to one destination: the replication backlog,
+// committed in the same batch as the write itself.
+struct BacklogEntry {
+  std::string id;  // orders entries; unique within a region
+  std::string bucket;
+  std::string key;
+  std::string version_id;
+  bool delete_marker = false;
+  uint64_t size = 0;
+  std::string rule_id;
+  std::string destination;  // bucket ARN
+  std::string storage_class;  // "" = the source's
+  bool replication_time = false;
+  int64_t enqueued_ms = 0;
+};
+
 struct BucketInfo {
   std::string name;
   std::string region;
@@ -51,6 +93,7 @@ struct BucketInfo {
   // NoSuchPublicAccessBlockConfiguration). New buckets get all four set.
   std::optional<PublicAccessBlock> public_access_block;
   std::string policy;  // bucket policy JSON as stored; "" = none
+  std::optional<ReplicationConfig> replication;
 };
 
 // Where a piece of object data lives.
@@ -97,6 +140,11 @@ struct ObjectVersion {
   std::string checksum_type;  // "FULL_OBJECT" or "COMPOSITE"
   std::vector<StoredPart> parts;
   std::string owner;  // access key id of the writer
+  // "" (not replicated), "PENDING", "COMPLETED", "FAILED" on a source version;
+  // "REPLICA" on a version written by replication.
+  std::string replication_status;
+  // Destinations still to be reached (PENDING); a failure is sticky (FAILED).
+  int replication_remaining = 0;
   // Where the service keeps this version among the key's versions (the
   // suffix of its version key); set by the service, opaque to callers.
   std::string slot;

@@ -11,8 +11,12 @@ namespace api::s3 {
 namespace http = net::http;
 
 net::awaitable<Result<net::Response>> DeleteObject::Execute(OpContext& ctx, ObjectRequest r) {
-  auto out = co_await OnPool(ctx.services.blocking,
-                             [&] { return Objects(ctx).DeleteObject(r.bucket, r.key, r.version_id); });
+  auto replica = ReplicaOriginOf(ctx.exchange.header());
+  if (!replica.ok()) co_return replica.status();
+  if (auto st = co_await InjectedWriteFault(); !st.ok()) co_return st;
+  auto out = co_await OnPool(ctx.services.blocking, [&] {
+    return Objects(ctx).DeleteObject(r.bucket, r.key, r.version_id, *replica);
+  });
   if (!out.ok()) co_return out.status();
   net::Response res;
   res.msg.result(http::status::no_content);

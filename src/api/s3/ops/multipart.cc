@@ -68,6 +68,9 @@ Result<CreateMultipartUpload::Request> CreateMultipartUpload::Parse(OpContext& c
   if (!target.ok()) return target.status();
   auto meta = MetadataFromHeaders(ctx.exchange.header());
   if (!meta.ok()) return meta.status();
+  auto replica = ReplicaOriginOf(ctx.exchange.header());
+  if (!replica.ok()) return replica.status();
+  if (*replica) STRATUS_RETURN_IF_ERROR(MarkReplica(ctx.exchange.header(), **replica, *meta, true));
   Request r{std::move(target).value(), std::move(meta).value(), std::nullopt};
   if (auto a = ctx.exchange.header()["x-amz-checksum-algorithm"]; !a.empty()) {
     r.algorithm = common::ParseChecksumAlgorithm(a);
@@ -121,6 +124,7 @@ net::awaitable<Result<net::Response>> UploadPart::Execute(OpContext& ctx, Upload
   auto writer = objects.NewWriter(plan->size, algorithm);
   if (!writer.ok()) co_return writer.status();
   if (auto st = co_await ReadBody(ctx, *plan, **writer, kMaxPutSize); !st.ok()) co_return st;
+  if (auto st = co_await InjectedWriteFault(); !st.ok()) co_return st;
   auto part = co_await OnPool(ctx.services.blocking, [&] {
     return objects.PutPart(r.bucket, r.key, r.upload_id, r.part_number, **writer);
   });
@@ -210,6 +214,11 @@ Result<CompleteMultipartUpload::Request> CompleteMultipartUpload::Parse(OpContex
 net::awaitable<Result<net::Response>> CompleteMultipartUpload::Execute(OpContext& ctx, Request r) {
   auto conditions = WriteConditionsOf(ctx.exchange.header());
   if (!conditions.ok()) co_return conditions.status();
+  // The whole object's CRC64/NVME, when the sender states it, is verified.
+  if (auto crc = ctx.exchange.header()["x-amz-checksum-crc64nvme"]; !crc.empty()) {
+    conditions->expected_crc64nvme = std::string(crc);
+  }
+  if (auto st = co_await InjectedWriteFault(); !st.ok()) co_return st;
   auto v = co_await OnPool(ctx.services.blocking, [&] {
     return Objects(ctx).CompleteUpload(r.upload.bucket, r.upload.key, r.upload.upload_id, r.parts,
                                        *conditions);

@@ -22,6 +22,9 @@ Result<PutObject::Request> PutObject::Parse(OpContext& ctx) {
   if (!target.ok()) return target.status();
   auto meta = MetadataFromHeaders(ctx.exchange.header());
   if (!meta.ok()) return meta.status();
+  auto replica = ReplicaOriginOf(ctx.exchange.header());
+  if (!replica.ok()) return replica.status();
+  if (*replica) STRATUS_RETURN_IF_ERROR(MarkReplica(ctx.exchange.header(), **replica, *meta, false));
   return Request{std::move(target).value(), std::move(meta).value()};
 }
 
@@ -50,6 +53,7 @@ net::awaitable<Result<net::Response>> PutObject::Execute(OpContext& ctx, Request
   auto writer = objects.NewWriter(plan->size, plan->algorithm);
   if (!writer.ok()) co_return writer.status();
   if (auto st = co_await ReadBody(ctx, *plan, **writer, kMaxPutSize); !st.ok()) co_return st;
+  if (auto st = co_await InjectedWriteFault(); !st.ok()) co_return st;
   r.meta.owner = ctx.principal.access_key_id;
   auto v = co_await OnPool(ctx.services.blocking, [&] {
     return objects.PutObject(r.target.bucket, r.target.key, std::move(r.meta), **writer, *conditions);

@@ -647,4 +647,164 @@ Result<PublicAccessBlock> ParsePublicAccessBlockConfiguration(std::string_view b
   return out;
 }
 
+namespace {
+
+// <Status>Enabled|Disabled</Status> inside `n`; nullopt (and `st` set) when malformed.
+Result<bool> StatusChild(pugi::xml_node n) {
+  std::optional<std::string> status;
+  STRATUS_RETURN_IF_ERROR(ForEachElement(n, [&](pugi::xml_node c) {
+    return LocalName(c) == "Status" ? SetOnce(status, c) : Status::Ok();
+  }));
+  if (!status || (*status != "Enabled" && *status != "Disabled")) return Malformed();
+  return *status == "Enabled";
+}
+
+Result<std::pair<std::string, std::string>> ParseReplicationTag(pugi::xml_node n) {
+  std::optional<std::string> key, value;
+  STRATUS_RETURN_IF_ERROR(ForEachElement(n, [&](pugi::xml_node c) {
+    if (LocalName(c) == "Key") return SetOnce(key, c);
+    if (LocalName(c) == "Value") return SetOnce(value, c);
+    return Status::Ok();
+  }));
+  if (!key || !value) return Malformed();
+  return std::make_pair(std::move(*key), std::move(*value));
+}
+
+Status ParseReplicationFilter(pugi::xml_node n, service::objects::ReplicationRule& rule) {
+  using Form = service::objects::ReplicationRule::FilterForm;
+  int parts = 0;
+  std::optional<std::string> prefix;
+  STRATUS_RETURN_IF_ERROR(ForEachElement(n, [&](pugi::xml_node c) -> Status {
+    const std::string_view name = LocalName(c);
+    if (name == "Prefix") {
+      ++parts;
+      rule.filter_form = Form::kPrefix;
+      return SetOnce(prefix, c);
+    }
+    if (name == "Tag") {
+      ++parts;
+      rule.filter_form = Form::kTag;
+      auto tag = ParseReplicationTag(c);
+      if (!tag.ok()) return tag.status();
+      rule.tags.push_back(std::move(tag).value());
+      return Status::Ok();
+    }
+    if (name == "And") {
+      ++parts;
+      rule.filter_form = Form::kAnd;
+      return ForEachElement(c, [&](pugi::xml_node a) -> Status {
+        if (LocalName(a) == "Prefix") return SetOnce(prefix, a);
+        if (LocalName(a) == "Tag") {
+          auto tag = ParseReplicationTag(a);
+          if (!tag.ok()) return tag.status();
+          rule.tags.push_back(std::move(tag).value());
+        }
+        return Status::Ok();
+      });
+    }
+    return Status::Ok();
+  }));
+  // A filter holds one of Prefix, Tag or And.
+  if (parts > 1) return Malformed();
+  if (parts == 0) rule.filter_form = Form::kEmpty;
+  rule.prefix = prefix.value_or(std::string());
+  return Status::Ok();
+}
+
+Status ParseReplicationDestination(pugi::xml_node n, service::objects::ReplicationRule& rule) {
+  std::optional<std::string> bucket, account, storage_class;
+  STRATUS_RETURN_IF_ERROR(ForEachElement(n, [&](pugi::xml_node c) -> Status {
+    const std::string_view name = LocalName(c);
+    if (name == "Bucket") return SetOnce(bucket, c);
+    if (name == "Account") return SetOnce(account, c);
+    if (name == "StorageClass") return SetOnce(storage_class, c);
+    if (name == "ReplicationTime") {
+      auto on = StatusChild(c);
+      if (!on.ok()) return on.status();
+      rule.replication_time = *on;
+    }
+    if (name == "Metrics") {
+      auto on = StatusChild(c);
+      if (!on.ok()) return on.status();
+      rule.metrics = *on;
+    }
+    return Status::Ok();
+  }));
+  if (!bucket) return Malformed();
+  rule.destination = std::move(*bucket);
+  rule.destination_account = account.value_or(std::string());
+  rule.storage_class = storage_class.value_or(std::string());
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<service::objects::ReplicationConfig> ParseReplicationConfiguration(std::string_view body) {
+  using Form = service::objects::ReplicationRule::FilterForm;
+  pugi::xml_document doc;
+  Result<pugi::xml_node> root = LoadRoot(doc, body, "ReplicationConfiguration", kMaxReplicationBody);
+  if (!root.ok()) return root.status();
+  service::objects::ReplicationConfig config;
+  std::optional<std::string> role;
+  Status st = ForEachElement(*root, [&](pugi::xml_node n) -> Status {
+    const std::string_view name = LocalName(n);
+    if (name == "Role") return SetOnce(role, n);
+    if (name != "Rule") return Status::Ok();
+    if (config.rules.size() == kMaxReplicationRules) return Malformed();
+    service::objects::ReplicationRule rule;
+    rule.filter_form = Form::kNone;
+    std::optional<std::string> id, priority, status, legacy_prefix;
+    bool have_filter = false, have_destination = false;
+    STRATUS_RETURN_IF_ERROR(ForEachElement(n, [&](pugi::xml_node c) -> Status {
+      const std::string_view field = LocalName(c);
+      if (field == "ID") return SetOnce(id, c);
+      if (field == "Priority") return SetOnce(priority, c);
+      if (field == "Status") return SetOnce(status, c);
+      if (field == "Prefix") return SetOnce(legacy_prefix, c);
+      if (field == "Filter") {
+        if (have_filter) return Malformed();
+        have_filter = true;
+        return ParseReplicationFilter(c, rule);
+      }
+      if (field == "Destination") {
+        if (have_destination) return Malformed();
+        have_destination = true;
+        return ParseReplicationDestination(c, rule);
+      }
+      if (field == "DeleteMarkerReplication") {
+        auto on = StatusChild(c);
+        if (!on.ok()) return on.status();
+        rule.delete_marker_replication = *on;
+      }
+      if (field == "ExistingObjectReplication") {
+        auto on = StatusChild(c);
+        if (!on.ok()) return on.status();
+        rule.existing_object_replication = *on;
+      }
+      return Status::Ok();
+    }));
+    if (!status || (*status != "Enabled" && *status != "Disabled") || !have_destination) {
+      return Malformed();
+    }
+    if (have_filter && legacy_prefix) return Malformed();
+    if (legacy_prefix) {
+      rule.filter_form = Form::kLegacyPrefix;
+      rule.prefix = std::move(*legacy_prefix);
+    }
+    rule.enabled = *status == "Enabled";
+    rule.id = id.value_or(std::string());
+    if (priority) {
+      auto p = ParseInt(*priority);
+      if (!p || *p < 0 || *p > std::numeric_limits<int32_t>::max()) return Malformed();
+      rule.priority = static_cast<int>(*p);
+    }
+    config.rules.push_back(std::move(rule));
+    return Status::Ok();
+  });
+  if (!st.ok()) return st;
+  if (config.rules.empty()) return Malformed();
+  config.role = role.value_or(std::string());
+  return config;
+}
+
 }  // namespace api::s3

@@ -45,6 +45,7 @@ inline constexpr size_t kMaxVersioningBody = 64 * 1024;
 inline constexpr size_t kMaxTaggingBody = 256 * 1024;
 inline constexpr size_t kMaxCorsBody = 64 * 1024;
 inline constexpr size_t kMaxPublicAccessBlockBody = 64 * 1024;
+inline constexpr size_t kMaxReplicationBody = 2 * 1024 * 1024;
 
 // Count limits.
 inline constexpr size_t kMaxDeleteObjects = 1000;
@@ -52,6 +53,7 @@ inline constexpr size_t kMaxParts = 10000;
 inline constexpr size_t kMaxObjectTags = 10;
 inline constexpr size_t kMaxBucketTags = 50;
 inline constexpr size_t kMaxCorsRules = 100;
+inline constexpr size_t kMaxReplicationRules = 1000;
 
 // CreateBucket: <CreateBucketConfiguration><LocationConstraint>. An empty or
 // all-white-space body, or no LocationConstraint, gives "". Whether the region
@@ -129,5 +131,13 @@ common::Result<std::vector<service::objects::CorsRule>> ParseCorsConfiguration(
 // out is false, as in S3. MalformedXML for a value other than true/false/1/0.
 common::Result<service::objects::PublicAccessBlock> ParsePublicAccessBlockConfiguration(
     std::string_view body);
+
+// PutBucketReplication: <ReplicationConfiguration><Role/><Rule>... with
+// ID, Priority, Status, the legacy rule-level Prefix or a Filter (Prefix, Tag
+// or And), Destination (Bucket, Account, StorageClass, ReplicationTime,
+// Metrics), DeleteMarkerReplication and ExistingObjectReplication. Only the
+// schema is checked here (MalformedXML); the rules' meaning (ARNs, priorities,
+// versioning) is the operation's business.
+common::Result<service::objects::ReplicationConfig> ParseReplicationConfiguration(std::string_view body);
 
 }  // namespace api::s3

@@ -1,0 +1,42 @@
+#include "client/s3_client.h"
+
+#include <chrono>
+
+#include "auth/sigv4.h"
+
+namespace client {
+
+net::awaitable<common::Result<net::ClientResponse>> S3Client::Send(S3Request request) {
+  std::string path = "/" + request.bucket;
+  if (!request.key.empty()) path += "/" + auth::UriEncode(request.key, false);
+
+  auth::SignableRequest signable;
+  signable.method = std::string(net::http::to_string(request.method));
+  signable.path = path;
+  signable.query = request.query;
+  signable.headers = request.headers;
+  signable.headers.emplace_back("host", endpoint_.address.ToString());
+  signable.payload_hash = "UNSIGNED-PAYLOAD";
+  auth::Sign(signable, endpoint_.credentials, endpoint_.region, "s3",
+             std::chrono::system_clock::now(), true);
+
+  net::ClientRequest out;
+  out.method(request.method);
+  out.target(request.query.empty() ? path : path + "?" + request.query);
+  out.version(11);
+  for (const auto& [name, value] : signable.headers) out.set(name, value);
+  out.body() = std::move(request.body);
+  co_return co_await http_.Send(endpoint_.address, std::move(out));
+}
+
+std::string ErrorCodeOf(const net::ClientResponse& response) {
+  const std::string& body = response.body();
+  size_t start = body.find("<Code>");
+  if (start == std::string::npos) return {};
+  start += 6;
+  size_t end = body.find("</Code>", start);
+  if (end == std::string::npos) return {};
+  return body.substr(start, end - start);
+}
+
+}  // namespace client
