@@ -5,7 +5,7 @@
 // parser: ParseCreateBucketConfiguration, ParseDelete,
 // ParseCompleteMultipartUpload, ParseVersioningConfiguration, ParseTagging
 // (object and bucket limits), ParseCorsConfiguration,
-// ParsePublicAccessBlockConfiguration.
+// ParsePublicAccessBlockConfiguration, ParseReplicationConfiguration.
 //
 // Properties checked beyond "no crash, leak or UB":
 //   1. A parser fails only with kInvalidArgument (with a reason) or kTooLarge.
@@ -166,6 +166,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   CheckTagging(body, api::s3::kMaxBucketTags);
   CheckCors(body);
   CheckFailure(api::s3::ParsePublicAccessBlockConfiguration(body));
+  CheckFailure(api::s3::ParseReplicationConfiguration(body));
 
   CheckTextRoundTrip(body);
   return 0;

@@ -15,6 +15,7 @@ import urllib.request
 import pytest
 from botocore.exceptions import ClientError
 
+from clients import other_pythons_with_boto3, run_s3_script
 from conftest import metric, s3_client
 
 PRIMARY = "ap-south-1"
@@ -429,3 +430,36 @@ def test_replication_status_cli(stratus_factory):
                          capture_output=True, text=True, check=True).stdout
     assert PRIMARY in out and "main" in out and "all" in out
     assert f"arn:aws:s3:{REPLICA}::replica" in out
+
+
+NEWER_BOTO3_SCRIPT = r'''
+import time
+replica = boto3.client("s3", endpoint_url=ARGS[0], region_name=ARGS[1], aws_access_key_id=KEY,
+                       aws_secret_access_key=SECRET)
+make_bucket("newer-src")
+s3.put_bucket_versioning(Bucket="newer-src", VersioningConfiguration={"Status": "Enabled"})
+replica.create_bucket(Bucket="newer-dst", CreateBucketConfiguration={"LocationConstraint": ARGS[1]})
+replica.put_bucket_versioning(Bucket="newer-dst", VersioningConfiguration={"Status": "Enabled"})
+s3.put_bucket_replication(Bucket="newer-src", ReplicationConfiguration={
+    "Role": "arn:aws:iam::000000000000:role/r",
+    "Rules": [{"ID": "r", "Priority": 1, "Status": "Enabled", "Filter": {},
+               "DeleteMarkerReplication": {"Status": "Enabled"},
+               "Destination": {"Bucket": "arn:aws:s3:::newer-dst"}}]})
+rules = s3.get_bucket_replication(Bucket="newer-src")["ReplicationConfiguration"]["Rules"]
+# The newer client sends a CRC checksum with every PUT by default.
+put = s3.put_object(Bucket="newer-src", Key="k", Body=b"newer client")
+for _ in range(100):
+    if s3.head_object(Bucket="newer-src", Key="k").get("ReplicationStatus") == "COMPLETED":
+        break
+    time.sleep(0.2)
+got = replica.get_object(Bucket="newer-dst", Key="k", ChecksumMode="ENABLED")
+print(json.dumps({"rules": len(rules), "version": got["VersionId"] == put["VersionId"],
+                  "status": got["ReplicationStatus"], "body": got["Body"].read().decode()}))
+'''
+
+
+@pytest.mark.parametrize("python", other_pythons_with_boto3(), ids=lambda p: "boto3-" + p[1])
+def test_newer_boto3(stratus, python):
+    out = run_s3_script(python[0], NEWER_BOTO3_SCRIPT, stratus.endpoint(PRIMARY), PRIMARY,
+                        stratus.endpoint(REPLICA), REPLICA)
+    assert out == {"rules": 1, "version": True, "status": "REPLICA", "body": "newer client"}
