@@ -25,8 +25,8 @@ using service::objects::BacklogEntry;
 constexpr size_t kLoadPage = 10000;
 
 // Latency buckets up to well past the 15-minute threshold.
-constexpr double kLatencyBounds[] = {0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1,   2.5,  5,
-                                     10,   30,    60,   120, 300,  600, 900, 1800, 3600};
+constexpr double kLatencyBounds[] = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5,
+                                     10, 30, 60, 120, 300, 600, 900, 1800, 3600};
 
 int64_t NowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -108,6 +108,7 @@ Status Engine::Start() {
     common::log::Get("replication")->info("region={} resumed backlog={}", options_.region, loaded);
   }
   asio::co_spawn(strand_, Dispatch(), asio::detached);
+  finisher_ = std::thread([this] { FinishLoop(); });
   for (uint32_t i = 0; i < std::max(1u, options_.threads); ++i) {
     threads_.emplace_back([this] { ioc_.run(); });
   }
@@ -121,10 +122,12 @@ void Engine::Stop() {
   {
     std::lock_guard lock(mu_);
     stopping_ = true;
+    done_cv_.notify_all();
   }
   ioc_.stop();
   for (auto& t : threads_) t.join();
   threads_.clear();
+  finisher_.join();
 }
 
 void Engine::Enqueue(std::vector<BacklogEntry> entries) {
@@ -196,10 +199,27 @@ net::awaitable<void> Engine::Dispatch() {
         ready_.push_back(std::move(delayed_.begin()->second));
         delayed_.erase(delayed_.begin());
       }
+      // A destination that is down gets one probe once its backoff has passed.
+      for (auto& [arn, d] : destinations_) {
+        if (d.down && !d.probing && d.retry_at <= now && !d.parked.empty() &&
+            inflight_ < options_.workers) {
+          d.probing = true;
+          ++inflight_;
+          start.push_back(std::move(d.parked.front()));
+          d.parked.pop_front();
+        }
+        if (d.down && !d.probing && !d.parked.empty()) next = std::min(next, d.retry_at);
+      }
       while (!ready_.empty() && inflight_ < options_.workers) {
-        ++inflight_;
-        start.push_back(std::move(ready_.front()));
+        Item item = std::move(ready_.front());
         ready_.pop_front();
+        auto d = destinations_.find(item.entry.destination);
+        if (d != destinations_.end() && d->second.down) {
+          d->second.parked.push_back(std::move(item));
+          continue;
+        }
+        ++inflight_;
+        start.push_back(std::move(item));
       }
       if (!delayed_.empty()) next = std::min(next, delayed_.begin()->first);
     }
@@ -228,72 +248,134 @@ net::awaitable<void> Engine::Ship(Item item) {
 }
 
 void Engine::Finished(Item item, const TransferResult& result) {
-  const BacklogEntry& e = item.entry;
-  Outcome outcome = result.outcome;
-  std::string reason = result.reason;
-  if (outcome == Outcome::kDone || outcome == Outcome::kGone || outcome == Outcome::kPermanent) {
-    Status st = objects_.FinishReplication(e, outcome != Outcome::kPermanent);
-    if (!st.ok()) {
-      outcome = Outcome::kTransient;  // shipped again later; the destination takes it again
-      reason = "source_write";
-    }
-  }
-  const bool retry = outcome == Outcome::kTransient || outcome == Outcome::kMismatch;
-  auto gauges = RuleGauges(e);
-  if (metrics_ != nullptr && retry) {
-    metrics_->GetCounter("stratus_replication_retries_total",
-                         "Transfers that failed for now and will be retried, by reason.",
-                         {{"reason", reason}})
-        .Inc();
-  }
-  if (metrics_ != nullptr && outcome == Outcome::kPermanent) {
-    metrics_->GetCounter("stratus_replication_failures_total",
-                         "Replications that failed for good (the version is FAILED), by reason.",
-                         {{"reason", reason}})
-        .Inc();
-  }
+  const bool retry = result.outcome == Outcome::kTransient || result.outcome == Outcome::kMismatch;
+  const bool unreachable = result.reason == "connection_refused" || result.reason == "timeout" ||
+                           result.reason == "io_error";
   {
     std::lock_guard lock(mu_);
-    --inflight_;
-    if (retry) {
-      item.attempts += 1;
-      if (outcome == Outcome::kMismatch) {
-        ++mismatches_;
-        if (mismatch_counter_ != nullptr) mismatch_counter_->Inc();
-      }
-      const auto when = Clock::now() + Backoff(item.attempts);
-      delayed_.emplace(when, std::move(item));
-    } else {
-      RuleStats& s = StatsFor(e, gauges);
-      s.pending_objects -= 1;
-      s.pending_bytes -= static_cast<int64_t>(e.size);
-      if (s.objects_gauge != nullptr) {
-        s.objects_gauge->Set(s.pending_objects);
-        s.bytes_gauge->Set(s.pending_bytes);
-      }
-      if (auto it = pending_since_.find(e.enqueued_ms); it != pending_since_.end()) {
-        pending_since_.erase(it);
-      }
-      if (outcome == Outcome::kDone) {
-        s.completed += 1;
-        const double seconds = std::max<int64_t>(0, NowMs() - e.enqueued_ms) / 1000.0;
-        if (latency_ != nullptr) {
-          latency_->Observe(seconds);
-          completed_->Inc();
-          bytes_->Inc(result.bytes);
-          if (seconds > std::chrono::duration<double>(options_.threshold).count()) after_threshold_->Inc();
-        }
-      } else if (outcome == Outcome::kPermanent) {
-        s.failed += 1;
-        failures_[reason] += 1;
-      }
+    auto& d = destinations_[item.entry.destination];
+    d.probing = false;
+    if (unreachable) {
+      d.down = true;
+      d.failures += 1;
+      d.retry_at = Clock::now() + Backoff(d.failures);
+    } else if (d.down) {
+      // It answered: everything parked for it goes back in line.
+      d.down = false;
+      d.failures = 0;
+      for (auto& parked : d.parked) ready_.push_back(std::move(parked));
+      d.parked.clear();
     }
   }
-  if (outcome == Outcome::kPermanent) {
-    common::log::Get("replication")->warn("region={} bucket={} key={} version={} state=FAILED reason={}",
-                                          options_.region, e.bucket, e.key, e.version_id, reason);
+  if (retry && unreachable) {
+    CountRetry(result.reason, false);
+    std::lock_guard lock(mu_);
+    --inflight_;
+    item.attempts += 1;
+    destinations_[item.entry.destination].parked.push_back(std::move(item));
+  } else if (retry) {
+    Retry(std::move(item), result.reason, result.outcome == Outcome::kMismatch);
+  } else {
+    std::lock_guard lock(mu_);
+    --inflight_;
+    done_.emplace_back(std::move(item), result);
+    done_cv_.notify_one();
   }
   Wake();
+}
+
+void Engine::CountRetry(const std::string& reason, bool mismatch) {
+  if (metrics_ == nullptr) return;
+  metrics_->GetCounter("stratus_replication_retries_total",
+                       "Transfers that failed for now and will be retried, by reason.",
+                       {{"reason", reason}})
+      .Inc();
+  if (mismatch) mismatch_counter_->Inc();
+}
+
+void Engine::Retry(Item item, const std::string& reason, bool mismatch) {
+  CountRetry(reason, mismatch);
+  std::lock_guard lock(mu_);
+  --inflight_;
+  if (mismatch) ++mismatches_;
+  item.attempts += 1;
+  delayed_.emplace(Clock::now() + Backoff(item.attempts), std::move(item));
+}
+
+void Engine::FinishLoop() {
+  for (;;) {
+    std::vector<std::pair<Item, TransferResult>> batch;
+    {
+      std::unique_lock lock(mu_);
+      done_cv_.wait(lock, [this] { return stopping_ || !done_.empty(); });
+      if (stopping_) return;
+      // One synced write finishes everything that completed meanwhile.
+      const size_t n = std::min<size_t>(done_.size(), 4096);
+      std::move(done_.begin(), done_.begin() + static_cast<std::ptrdiff_t>(n), std::back_inserter(batch));
+      done_.erase(done_.begin(), done_.begin() + static_cast<std::ptrdiff_t>(n));
+    }
+    std::vector<std::pair<BacklogEntry, bool>> entries;
+    for (const auto& [item, result] : batch) {
+      entries.emplace_back(item.entry, result.outcome != Outcome::kPermanent);
+    }
+    if (Status st = objects_.FinishReplications(entries); !st.ok()) {
+      common::log::Get("replication")->warn("region={} finishing {} entries failed: {}",
+                                            options_.region, entries.size(), st.ToString());
+      for (auto& [item, result] : batch) {
+        {
+          std::lock_guard lock(mu_);
+          ++inflight_;  // Retry() gives the slot back
+        }
+        Retry(std::move(item), "source_write", false);
+      }
+      Wake();
+      continue;
+    }
+    Completed(batch);
+  }
+}
+
+void Engine::Completed(const std::vector<std::pair<Item, TransferResult>>& batch) {
+  // The registry is called before mu_ is taken (see Enqueue).
+  std::vector<std::pair<common::metrics::Gauge*, common::metrics::Gauge*>> gauges;
+  const int64_t now = NowMs();
+  const double threshold = std::chrono::duration<double>(options_.threshold).count();
+  for (const auto& [item, result] : batch) {
+    gauges.push_back(RuleGauges(item.entry));
+    if (metrics_ == nullptr) continue;
+    if (result.outcome == Outcome::kDone) {
+      const double seconds = std::max<int64_t>(0, now - item.entry.enqueued_ms) / 1000.0;
+      latency_->Observe(seconds);
+      completed_->Inc();
+      bytes_->Inc(result.bytes);
+      if (seconds > threshold) after_threshold_->Inc();
+    } else if (result.outcome == Outcome::kPermanent) {
+      metrics_->GetCounter("stratus_replication_failures_total",
+                           "Replications that failed for good (the version is FAILED), by reason.",
+                           {{"reason", result.reason}})
+          .Inc();
+    }
+  }
+  std::lock_guard lock(mu_);
+  for (size_t i = 0; i < batch.size(); ++i) {
+    const auto& [item, result] = batch[i];
+    const BacklogEntry& e = item.entry;
+    RuleStats& s = StatsFor(e, gauges[i]);
+    s.pending_objects -= 1;
+    s.pending_bytes -= static_cast<int64_t>(e.size);
+    if (s.objects_gauge != nullptr) {
+      s.objects_gauge->Set(s.pending_objects);
+      s.bytes_gauge->Set(s.pending_bytes);
+    }
+    if (auto it = pending_since_.find(e.enqueued_ms); it != pending_since_.end()) pending_since_.erase(it);
+    if (result.outcome == Outcome::kDone) s.completed += 1;
+    if (result.outcome == Outcome::kPermanent) {
+      s.failed += 1;
+      failures_[result.reason] += 1;
+      common::log::Get("replication")->warn("region={} bucket={} key={} version={} state=FAILED reason={}",
+                                            options_.region, e.bucket, e.key, e.version_id, result.reason);
+    }
+  }
 }
 
 net::awaitable<Status> Engine::CheckDestination(std::string arn) {
@@ -325,6 +407,12 @@ net::awaitable<Status> Engine::CheckDestination(std::string arn) {
   co_return Status::Ok();
 }
 
+size_t Engine::Parked() const {
+  size_t n = 0;
+  for (const auto& [arn, d] : destinations_) n += d.parked.size();
+  return n;
+}
+
 std::string Engine::StatusJson(std::string_view bucket) const {
   std::lock_guard lock(mu_);
   json::array rules;
@@ -345,7 +433,7 @@ std::string Engine::StatusJson(std::string_view bucket) const {
   json::object out{{"region", options_.region},
                    {"rules", std::move(rules)},
                    {"pending", pending_since_.size()},
-                   {"retrying", delayed_.size()},
+                   {"retrying", delayed_.size() + Parked()},
                    {"oldest_pending_seconds", oldest},
                    {"failures", std::move(failures)},
                    {"checksum_mismatches", mismatches_}};

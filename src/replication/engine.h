@@ -17,11 +17,12 @@
 // Metrics (on the region's registry): stratus_replication_backlog_objects /
 // _bytes {bucket, rule}, _oldest_pending_seconds, _latency_seconds,
 // _completed_total, _failures_total {reason}, _retries_total {reason},
-// _checksum_mismatches_total, _missed_threshold_total (pending past the
+// _checksum_mismatches_total, _missed_threshold_objects (pending past the
 // 15-minute RTC threshold), _after_threshold_total (completed after it),
 // _bytes_total.
 
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <deque>
 #include <map>
@@ -48,11 +49,11 @@ namespace replication {
 struct EngineOptions {
   std::string region;
   uint32_t workers = 16;
-  uint32_t threads = 4;
+  uint32_t threads = 2;
   std::chrono::seconds request_timeout{30};
   uint64_t part_size = 8ull << 20;
   std::chrono::milliseconds min_backoff{100};
-  std::chrono::milliseconds max_backoff{5000};
+  std::chrono::milliseconds max_backoff{2000};
   std::chrono::minutes threshold{15};  // S3 Replication Time Control
 };
 
@@ -85,8 +86,7 @@ class Engine {
   struct Item {
     service::objects::BacklogEntry entry;
     int attempts = 0;
-    bool missed_counted = false;
-  };
+    };
   struct RuleStats {
     std::string destination;
     int64_t pending_objects = 0;
@@ -102,7 +102,15 @@ class Engine {
   void Wake();
   net::awaitable<void> Dispatch();
   net::awaitable<void> Ship(Item item);
+  // A transfer's end: retried later, or handed to the finisher.
   void Finished(Item item, const TransferResult& result);
+  void Retry(Item item, const std::string& reason, bool mismatch);
+  void CountRetry(const std::string& reason, bool mismatch);  // without mu_
+  size_t Parked() const;  // requires mu_
+  // The finisher thread: removes finished entries (and sets their versions'
+  // status) in batches, one synced write each.
+  void FinishLoop();
+  void Completed(const std::vector<std::pair<Item, TransferResult>>& batch);
   // The per-rule gauges (from the registry: call without mu_).
   std::pair<common::metrics::Gauge*, common::metrics::Gauge*> RuleGauges(
       const service::objects::BacklogEntry& e);
@@ -120,12 +128,26 @@ class Engine {
   boost::asio::steady_timer timer_;  // the dispatcher's sleep; on strand_
   net::HttpClient http_;
   std::vector<std::thread> threads_;
+  std::thread finisher_;
   bool started_ = false;
 
   mutable std::mutex mu_;
   std::deque<Item> ready_;
   std::multimap<Clock::time_point, Item> delayed_;
+  // Destinations that cannot be reached (refused, timed out): their entries
+  // wait in `parked` while one probe at a time retries with backoff, so an
+  // outage costs one attempt per backoff period, not one per entry.
+  struct DestinationState {
+    bool down = false;
+    bool probing = false;
+    int failures = 0;
+    Clock::time_point retry_at;
+    std::deque<Item> parked;
+  };
+  std::map<std::string, DestinationState> destinations_;  // by bucket ARN
   size_t inflight_ = 0;
+  std::vector<std::pair<Item, TransferResult>> done_;  // transferred, not yet finished
+  std::condition_variable done_cv_;
   bool stopping_ = false;
   std::multiset<int64_t> pending_since_;  // enqueued_ms of every entry not yet finished
   std::map<std::pair<std::string, std::string>, RuleStats> rules_;  // {bucket, rule id}
@@ -135,7 +157,6 @@ class Engine {
   common::metrics::Histogram* latency_ = nullptr;
   common::metrics::Counter* completed_ = nullptr;
   common::metrics::Counter* mismatch_counter_ = nullptr;
-  common::metrics::Counter* missed_threshold_ = nullptr;
   common::metrics::Counter* after_threshold_ = nullptr;
   common::metrics::Counter* bytes_ = nullptr;
 };

@@ -267,6 +267,8 @@ class ObjectService {
   // COMPLETED once every destination succeeded, FAILED if one failed for good.
   // An entry whose version is gone is just removed.
   Status FinishReplication(const BacklogEntry& entry, bool succeeded);
+  // The same for many entries (entry, succeeded) in one batch.
+  Status FinishReplications(const std::vector<std::pair<BacklogEntry, bool>>& done);
   // Queues every version of `bucket` that has never been replicated (no
   // status, not a replica) for the rules with existing-object replication.
   // Returns how many entries were queued.

@@ -92,26 +92,66 @@ Result<std::vector<BacklogEntry>> ObjectService::ListBacklog(std::string_view af
 }
 
 Status ObjectService::FinishReplication(const BacklogEntry& entry, bool succeeded) {
-  std::shared_lock bucket_lock(impl_->BucketLock(entry.bucket));
-  std::lock_guard key_lock(impl_->KeyLock(entry.bucket, entry.key));
+  return FinishReplications({{entry, succeeded}});
+}
+
+Status ObjectService::FinishReplications(const std::vector<std::pair<BacklogEntry, bool>>& done) {
+  if (done.empty()) return Status::Ok();
+  // Every key concerned stays locked until the batch is written, so no write
+  // to a version record can slip in between our read and our write. Locks are
+  // taken in address order (stripes shared by several keys are taken once),
+  // bucket locks (shared) before key locks, as every writer does.
+  std::vector<std::shared_mutex*> bucket_locks;
+  std::vector<std::mutex*> key_locks;
+  for (const auto& [e, ok] : done) {
+    bucket_locks.push_back(&impl_->BucketLock(e.bucket));
+    key_locks.push_back(&impl_->KeyLock(e.bucket, e.key));
+  }
+  auto unique_sorted = [](auto& v) {
+    std::sort(v.begin(), v.end());
+    v.erase(std::unique(v.begin(), v.end()), v.end());
+  };
+  unique_sorted(bucket_locks);
+  unique_sorted(key_locks);
+  std::vector<std::shared_lock<std::shared_mutex>> held_buckets;
+  for (auto* m : bucket_locks) held_buckets.emplace_back(*m);
+  std::vector<std::unique_lock<std::mutex>> held_keys;
+  for (auto* m : key_locks) held_keys.emplace_back(*m);
+
   storage::WriteBatch batch;
-  batch.Delete(keys::Backlog(entry.id));
-  auto found = impl_->FindVersion(entry.bucket, entry.key, entry.version_id);
-  if (!found.ok()) return found.status();
-  if (found->has_value()) {
-    ObjectVersion& v = (*found)->version;
+  // Version records changed so far, by bucket\0key\0version id (several
+  // entries may name one version).
+  struct Change {
+    std::string storage_key;
+    std::string bucket;
+    ObjectVersion version;
+  };
+  std::map<std::string, Change> changed;
+  for (const auto& [e, succeeded] : done) {
+    batch.Delete(keys::Backlog(e.id));
+    std::string id = e.bucket + std::string(1, '\0') + e.key + std::string(1, '\0') + e.version_id;
+    auto it = changed.find(id);
+    if (it == changed.end()) {
+      auto found = impl_->FindVersion(e.bucket, e.key, e.version_id);
+      if (!found.ok()) return found.status();
+      if (!found->has_value()) continue;  // the version is gone
+      it = changed.emplace(id, Change{(*found)->storage_key, e.bucket, std::move((*found)->version)}).first;
+    }
+    ObjectVersion& v = it->second.version;
     v.replication_remaining = std::max(0, v.replication_remaining - 1);
     if (!succeeded) {
       v.replication_status = "FAILED";
     } else if (v.replication_remaining == 0 && v.replication_status == "PENDING") {
       v.replication_status = "COMPLETED";
     }
-    std::string rec = records::Encode(v);
-    batch.Put((*found)->storage_key, rec);
-    auto cur = impl_->LoadCurrent(entry.bucket, entry.key);
+  }
+  for (const auto& [id, c] : changed) {
+    std::string rec = records::Encode(c.version);
+    batch.Put(c.storage_key, rec);
+    auto cur = impl_->LoadCurrent(c.bucket, c.version.key);
     if (!cur.ok()) return cur.status();
-    if (cur->has_value() && (*cur)->version_id == v.version_id) {
-      batch.Put(keys::Current(entry.bucket, entry.key), rec);
+    if (cur->has_value() && (*cur)->version_id == c.version.version_id) {
+      batch.Put(keys::Current(c.bucket, c.version.key), rec);
     }
   }
   return impl_->kv_.Write(batch);
