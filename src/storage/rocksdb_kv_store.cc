@@ -270,11 +270,21 @@ rocksdb::Options MakeOptions(const RocksDbOptions& options) {
   o.level_compaction_dynamic_level_bytes = true;
 
   rocksdb::BlockBasedTableOptions t;
-  t.block_cache = rocksdb::NewLRUCache(options.block_cache_bytes);
+  // Half the cache is kept for index and filter blocks (high priority), so
+  // data blocks streaming through cannot evict them.
+  t.block_cache = rocksdb::NewLRUCache(options.block_cache_bytes, -1, false, 0.5);
   // Index and filter blocks live in (and are bounded by) the block cache
-  // instead of growing with the data on the heap.
+  // instead of growing with the data on the heap. They are partitioned: a
+  // point read loads one small partition, not a whole file's index (with a
+  // small cache, whole indexes of large files were read and decompressed
+  // again on almost every Get).
   t.cache_index_and_filter_blocks = true;
+  t.cache_index_and_filter_blocks_with_high_priority = true;
   t.pin_l0_filter_and_index_blocks_in_cache = true;
+  t.pin_top_level_index_and_filter = true;
+  t.index_type = rocksdb::BlockBasedTableOptions::kTwoLevelIndexSearch;
+  t.partition_filters = true;
+  t.metadata_block_size = 4096;
   t.filter_policy.reset(rocksdb::NewBloomFilterPolicy(kBloomBitsPerKey));
   t.optimize_filters_for_memory = true;
   o.table_factory.reset(rocksdb::NewBlockBasedTableFactory(t));

@@ -201,6 +201,11 @@ def test_replica_is_the_same_version(stratus):
     tags = dst.get_object_tagging(Bucket="replica-b", Key="dir/photo.jpg")["TagSet"]
     assert sorted((t["Key"], t["Value"]) for t in tags) == [("env", "dev"), ("team", "a")]
     assert dst.get_object(Bucket="replica-b", Key="dir/photo.jpg")["Body"].read() == b"\xff\xd8 jpeg bytes"
+    # A copy of a replica is a new version of the replica bucket, not a replica.
+    copy = dst.copy_object(Bucket="replica-b", Key="copy-of-replica",
+                           CopySource={"Bucket": "replica-b", "Key": "dir/photo.jpg"})
+    assert copy["VersionId"] != put["VersionId"]
+    assert "ReplicationStatus" not in dst.head_object(Bucket="replica-b", Key="copy-of-replica")
 
     # A multipart upload (3 parts) replicates as the same version, verified by its CRC64/NVME.
     blobs = [os.urandom(n) for n in ((5 << 20) + 1, (5 << 20) + 2, 1000)]

@@ -223,7 +223,7 @@ Status ObjectService::Impl::Install(const BucketInfo& bucket, ObjectVersion& v,
     }
   }
   v.slot = suffix;
-  if (v.replication_status == "REPLICA") v.replication_status.clear();  // not one: see above
+  v.replication_status.clear();  // a new source version: queued below if a rule matches
   v.replication_remaining = 0;
   QueueReplication(bucket, v, stamp, batch, queued);
   std::string rec = records::Encode(v);

@@ -109,6 +109,11 @@ net::awaitable<Result<net::Response>> CopyObject::Execute(OpContext& ctx, Reques
   if (!r.replace_metadata) meta.storage_class = r.meta.storage_class;
   meta.tags = r.replace_tags ? r.meta.tags : src.tags;
   meta.owner = ctx.principal.access_key_id;
+  // A copy is a new version of its own: nothing of the source's identity or
+  // replication state comes with it.
+  meta.version_id.clear();
+  meta.replication_status.clear();
+  meta.replication_remaining = 0;
   auto v = co_await OnPool(ctx.services.blocking, [&] {
     return objects.PutObject(r.target.bucket, r.target.key, std::move(meta), **writer, *conditions);
   });
