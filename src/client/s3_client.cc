@@ -29,14 +29,13 @@ net::awaitable<common::Result<net::ClientResponse>> S3Client::Send(S3Request req
   co_return co_await http_.Send(endpoint_.address, std::move(out));
 }
 
-std::string ErrorCodeOf(const net::ClientResponse& response) {
-  const std::string& body = response.body();
-  size_t start = body.find("<Code>");
+std::string ElementText(const std::string& body, std::string_view element) {
+  const std::string open = "<" + std::string(element) + ">";
+  size_t start = body.find(open);
   if (start == std::string::npos) return {};
-  start += 6;
-  size_t end = body.find("</Code>", start);
-  if (end == std::string::npos) return {};
-  return body.substr(start, end - start);
+  start += open.size();
+  size_t end = body.find('<', start);
+  return end == std::string::npos ? std::string() : body.substr(start, end - start);
 }
 
 }  // namespace client

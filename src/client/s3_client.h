@@ -50,7 +50,13 @@ class S3Client {
   Endpoint endpoint_;
 };
 
+// The text of the first <element> of an S3 XML body ("" if there is none),
+// e.g. ElementText(body, "UploadId"). Enough for the flat, unescaped values
+// stratus reads back (ids, codes, statuses).
+std::string ElementText(const std::string& body, std::string_view element);
 // The <Code> of an S3 error body ("" if there is none).
-std::string ErrorCodeOf(const net::ClientResponse& response);
+inline std::string ErrorCodeOf(const net::ClientResponse& response) {
+  return ElementText(response.body(), "Code");
+}
 
 }  // namespace client

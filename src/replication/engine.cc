@@ -38,14 +38,6 @@ Status InvalidRequest(std::string message) {
   return Status(ErrorCode::kInvalidArgument, std::move(message), "InvalidRequest");
 }
 
-std::string XmlStatus(const std::string& body) {
-  size_t start = body.find("<Status>");
-  if (start == std::string::npos) return {};
-  start += 8;
-  size_t end = body.find('<', start);
-  return end == std::string::npos ? std::string() : body.substr(start, end - start);
-}
-
 }  // namespace
 
 Engine::Engine(service::objects::ObjectService& objects, EngineOptions options,
@@ -401,7 +393,7 @@ net::awaitable<Status> Engine::CheckDestination(std::string arn) {
   if (status != 200) {
     co_return InvalidRequest(fmt::format("The destination bucket answered {}.", status));
   }
-  if (XmlStatus(answer->body()) != "Enabled") {
+  if (client::ElementText(answer->body(), "Status") != "Enabled") {
     co_return InvalidRequest("Destination bucket must have versioning enabled.");
   }
   co_return Status::Ok();

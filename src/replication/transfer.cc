@@ -66,15 +66,6 @@ common::Status ReadFull(service::objects::ObjectReader& reader, uint64_t offset,
   return common::Status::Ok();
 }
 
-std::string XmlValue(const std::string& body, std::string_view element) {
-  std::string open = fmt::format("<{}>", element);
-  size_t start = body.find(open);
-  if (start == std::string::npos) return {};
-  start += open.size();
-  size_t end = body.find('<', start);
-  return end == std::string::npos ? std::string() : body.substr(start, end - start);
-}
-
 net::awaitable<TransferResult> PutWhole(client::S3Client& client, const std::string& bucket,
                                         const ObjectVersion& v, const BacklogEntry& e,
                                         service::objects::ObjectReader& reader) {
@@ -101,7 +92,7 @@ net::awaitable<TransferResult> PutMultipart(client::S3Client& client, const std:
   auto created = co_await client.Send(std::move(create));
   TransferResult r = Classify(created);
   if (r.outcome != Outcome::kDone) co_return r;
-  const std::string upload_id = XmlValue(created->body(), "UploadId");
+  const std::string upload_id = client::ElementText(created->body(), "UploadId");
   if (upload_id.empty()) co_return TransferResult{Outcome::kTransient, "bad_response", 0};
   const std::string upload_query = "uploadId=" + auth::UriEncode(upload_id, true);
 

@@ -59,6 +59,17 @@ void WriteTag(XmlWriter& w, const std::pair<std::string, std::string>& tag) {
   w.Close();
 }
 
+// <element><Status>Enabled</Status><inner><Minutes>15</Minutes></inner></element>:
+// S3's only replication-time threshold.
+void WriteFifteenMinutes(XmlWriter& w, std::string_view element, std::string_view inner) {
+  w.Open(element);
+  w.Element("Status", "Enabled");
+  w.Open(inner);
+  w.Element("Minutes", 15);
+  w.Close();
+  w.Close();
+}
+
 void WriteStatus(XmlWriter& w, std::string_view element, bool on) {
   w.Open(element);
   w.Element("Status", on ? "Enabled" : "Disabled");
@@ -108,22 +119,8 @@ net::awaitable<Result<net::Response>> GetBucketReplication::Execute(OpContext& c
     w.Element("Bucket", rule.destination);
     if (!rule.destination_account.empty()) w.Element("Account", rule.destination_account);
     if (!rule.storage_class.empty()) w.Element("StorageClass", rule.storage_class);
-    if (rule.replication_time) {
-      w.Open("ReplicationTime");
-      w.Element("Status", "Enabled");
-      w.Open("Time");
-      w.Element("Minutes", 15);
-      w.Close();
-      w.Close();
-    }
-    if (rule.metrics) {
-      w.Open("Metrics");
-      w.Element("Status", "Enabled");
-      w.Open("EventThreshold");
-      w.Element("Minutes", 15);
-      w.Close();
-      w.Close();
-    }
+    if (rule.replication_time) WriteFifteenMinutes(w, "ReplicationTime", "Time");
+    if (rule.metrics) WriteFifteenMinutes(w, "Metrics", "EventThreshold");
     w.Close();
     if (rule.filter_form != Form::kLegacyPrefix && rule.filter_form != Form::kNone) {
       WriteStatus(w, "DeleteMarkerReplication", rule.delete_marker_replication);
