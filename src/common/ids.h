@@ -12,6 +12,9 @@ namespace common {
 std::string NewRequestId();
 
 // `n` cryptographically random bytes rendered as characters from `alphabet`.
+// A random (version 4) UUID in its canonical lower-case form.
+std::string NewUuid();
+
 std::string RandomString(size_t n, std::string_view alphabet);
 
 }  // namespace common

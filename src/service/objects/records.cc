@@ -2,6 +2,8 @@
 
 #include <boost/json.hpp>
 
+#include "service/common/record.h"
+
 namespace service::objects::records {
 namespace {
 
@@ -11,119 +13,29 @@ using common::Status;
 
 constexpr int64_t kFormat = 1;
 
-json::array EncodePairs(const std::vector<std::pair<std::string, std::string>>& pairs) {
-  json::array a;
-  a.reserve(pairs.size());
-  for (const auto& [k, v] : pairs) a.push_back(json::array{json::string(k), json::string(v)});
-  return a;
-}
-
-json::array EncodeStrings(const std::vector<std::string>& v) {
-  json::array a;
-  for (const auto& s : v) a.emplace_back(json::string(s));
-  return a;
-}
+using record::Checked;
+using record::EncodePairs;
+using record::EncodeStrings;
+using Reader = record::Reader;
 
 json::object EncodeRef(const DataRef& r) {
   return json::object{{"i", r.inline_data}, {"id", r.id}, {"n", r.size}};
 }
 
-// Reads fields of a decoded object; any type mismatch makes ok() false.
-class Reader {
- public:
-  explicit Reader(const json::object& o) : o_(o) {}
-  std::string Str(std::string_view k) {
-    auto* v = o_.if_contains(k);
-    if (v == nullptr) return {};
-    if (!v->is_string()) { ok_ = false; return {}; }
-    return std::string(v->get_string());
+DataRef ReadRef(Reader& parent, std::string_view k) {
+  DataRef r;
+  if (auto* o = parent.Obj(k)) {
+    Reader sub(*o);
+    r.inline_data = sub.Bool("i");
+    r.id = sub.Str("id");
+    r.size = sub.UInt("n");
+    if (!sub.ok()) parent.Fail();
   }
-  int64_t Int(std::string_view k) {
-    auto* v = o_.if_contains(k);
-    if (v == nullptr) return 0;
-    if (v->is_int64()) return v->get_int64();
-    if (v->is_uint64()) return static_cast<int64_t>(v->get_uint64());
-    ok_ = false;
-    return 0;
-  }
-  uint64_t UInt(std::string_view k) { return static_cast<uint64_t>(Int(k)); }
-  bool Bool(std::string_view k) {
-    auto* v = o_.if_contains(k);
-    if (v == nullptr) return false;
-    if (!v->is_bool()) { ok_ = false; return false; }
-    return v->get_bool();
-  }
-  const json::array* Arr(std::string_view k) {
-    auto* v = o_.if_contains(k);
-    if (v == nullptr) return nullptr;
-    if (!v->is_array()) { ok_ = false; return nullptr; }
-    return &v->get_array();
-  }
-  const json::object* Obj(std::string_view k) {
-    auto* v = o_.if_contains(k);
-    if (v == nullptr) return nullptr;
-    if (!v->is_object()) { ok_ = false; return nullptr; }
-    return &v->get_object();
-  }
-  std::vector<std::pair<std::string, std::string>> Pairs(std::string_view k) {
-    std::vector<std::pair<std::string, std::string>> out;
-    if (auto* a = Arr(k)) {
-      for (const auto& e : *a) {
-        if (!e.is_array() || e.get_array().size() != 2 || !e.get_array()[0].is_string() ||
-            !e.get_array()[1].is_string()) {
-          ok_ = false;
-          break;
-        }
-        out.emplace_back(std::string(e.get_array()[0].get_string()),
-                         std::string(e.get_array()[1].get_string()));
-      }
-    }
-    return out;
-  }
-  std::vector<std::string> Strings(std::string_view k) {
-    std::vector<std::string> out;
-    if (auto* a = Arr(k)) {
-      for (const auto& e : *a) {
-        if (!e.is_string()) { ok_ = false; break; }
-        out.emplace_back(e.get_string());
-      }
-    }
-    return out;
-  }
-  DataRef Ref(std::string_view k) {
-    DataRef r;
-    if (auto* o = Obj(k)) {
-      Reader sub(*o);
-      r.inline_data = sub.Bool("i");
-      r.id = sub.Str("id");
-      r.size = sub.UInt("n");
-      if (!sub.ok()) ok_ = false;
-    }
-    return r;
-  }
-  void Fail() { ok_ = false; }
-  bool ok() const { return ok_; }
-
- private:
-  const json::object& o_;
-  bool ok_ = true;
-};
-
-Result<json::object> Parse(std::string_view s, std::string_view what) {
-  boost::system::error_code ec;
-  json::value v = json::parse(s, ec);
-  if (ec || !v.is_object()) return common::Corruption(std::string(what) + " record is not JSON");
-  auto* f = v.get_object().if_contains("v");
-  if (f == nullptr || !f->is_int64() || f->get_int64() != kFormat) {
-    return common::Corruption(std::string(what) + " record has an unknown format");
-  }
-  return std::move(v.get_object());
+  return r;
 }
 
-template <typename T>
-Result<T> Checked(T value, const Reader& r, std::string_view what) {
-  if (!r.ok()) return common::Corruption(std::string(what) + " record has a malformed field");
-  return value;
+Result<json::object> Parse(std::string_view s, std::string_view what) {
+  return record::Parse(s, kFormat, what);
 }
 
 std::optional<ChecksumAlgorithm> AlgorithmField(Reader& r, std::string_view k) {
@@ -212,7 +124,7 @@ ObjectVersion DecodeVersionObject(Reader& r, const json::object& o) {
       Reader pr(e.get_object());
       StoredPart p;
       p.part_number = static_cast<int>(pr.Int("pn"));
-      p.data = pr.Ref("d");
+      p.data = ReadRef(pr, "d");
       p.etag = pr.Str("etag");
       p.checksum = pr.Str("cs");
       p.crc64nvme = pr.Str("crc64");
@@ -422,7 +334,7 @@ Result<UploadedPart> DecodePart(std::string_view s) {
   UploadedPart p;
   p.part_number = static_cast<int>(r.Int("pn"));
   p.last_modified_ms = r.Int("t");
-  p.data = r.Ref("d");
+  p.data = ReadRef(r, "d");
   p.etag = r.Str("etag");
   p.checksum = r.Str("cs");
   p.crc64nvme = r.Str("crc64");

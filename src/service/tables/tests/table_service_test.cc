@@ -6,6 +6,7 @@
 #include <boost/json.hpp>
 #include <gtest/gtest.h>
 
+#include "common/tests/fake_clock.h"
 #include "service/tables/keys.h"
 #include "storage/fault_kv_store.h"
 #include "storage/memory_kv_store.h"
@@ -18,16 +19,7 @@ using common::ErrorCode;
 AttributeValue S(std::string v) { return AttributeValue::S(std::move(v)); }
 AttributeValue N(std::string_view v) { return AttributeValue::N(Number::Parse(v).value()); }
 
-// A clock the tests move by hand.
-struct FakeClock {
-  std::shared_ptr<std::atomic<int64_t>> micros = std::make_shared<std::atomic<int64_t>>(1'700'000'000'000'000);
-  std::function<std::chrono::system_clock::time_point()> fn() const {
-    auto m = micros;
-    return [m] { return std::chrono::system_clock::time_point(std::chrono::microseconds(m->load())); };
-  }
-  void Advance(double seconds) { *micros += static_cast<int64_t>(seconds * 1e6); }
-  double Now() const { return static_cast<double>(micros->load()) / 1e6; }
-};
+using common::testing::FakeClock;
 
 class TableServiceTest : public ::testing::Test {
  protected:
