@@ -11,6 +11,7 @@
 #include "api/s3/ops/bucket_policy.h"
 #include "api/s3/ops/cors.h"
 #include "api/s3/routes.h"
+#include "api/sqs/routes.h"
 #include "api/sts/service.h"
 #include "common/log.h"
 #include "common/process.h"
@@ -91,6 +92,16 @@ Result<std::unique_ptr<Region>> Region::Open(const common::Config& config,
   region->tables_ = std::move(tables).value();
   region->services_.tables = region->tables_.get();
 
+  service::queues::QueueServiceOptions queue_options;
+  queue_options.region = rc.name;
+  auto queues = service::queues::QueueService::Open(*region->store_, queue_options, &region->metrics_);
+  if (!queues.ok()) {
+    return Status(queues.status().code(),
+                  fmt::format("region {}: queues: {}", rc.name, queues.status().message()));
+  }
+  region->queues_ = std::move(queues).value();
+  region->services_.queues = region->queues_.get();
+
   replication::EngineOptions replication_options;
   replication_options.region = rc.name;
   replication_options.workers = config.replication.workers;
@@ -109,9 +120,9 @@ Result<std::unique_ptr<Region>> Region::Open(const common::Config& config,
       .Set(static_cast<int64_t>(region->services_.boot_count));
 
   // The protocol front ends. Services add their rows to these tables.
-  region->json_ = std::make_unique<api::json::JsonProtocol>(api::json::Router({api::dynamodb::Routes()}));
+  region->json_ = std::make_unique<api::json::JsonProtocol>(api::json::Router({api::dynamodb::Routes(), api::sqs::JsonRoutes()}));
   region->query_ = std::make_unique<api::query::QueryProtocol>(
-      api::query::Router({api::sts::QueryRoutes()}));
+      api::query::Router({api::sts::QueryRoutes(), api::sqs::QueryRoutes()}));
   region->rest_xml_ =
       std::make_unique<api::rest_xml::RestXmlProtocol>(api::rest_xml::Router(api::s3::Routes()),
                                                        &api::s3::ApplyCors, &api::s3::BucketAccess);
@@ -202,6 +213,7 @@ net::awaitable<void> Region::Shutdown(std::chrono::milliseconds grace) {
   // Background work holds iterators: it stops before the store closes.
   replication_->Stop();
   tables_->Stop();
+  queues_->Stop();
   if (auto st = store_->Close(); !st.ok()) {
     common::log::Get("server")->error("region={} storage close failed: {}", config_.name,
                                       st.ToString());

@@ -30,6 +30,7 @@
 #include "net/http_server.h"
 #include "replication/engine.h"
 #include "service/objects/object_service.h"
+#include "service/queues/queue_service.h"
 #include "service/tables/table_service.h"
 #include "storage/kv_store.h"
 
@@ -79,6 +80,7 @@ class Region {
   // Services over store_ (declared after it, so destroyed before it).
   std::unique_ptr<service::objects::ObjectService> objects_;
   std::unique_ptr<service::tables::TableService> tables_;
+  std::unique_ptr<service::queues::QueueService> queues_;
   std::unique_ptr<replication::Engine> replication_;
   // Blocking storage calls of this region's operations (destroyed, and so
   // joined, before the services they call).

@@ -139,7 +139,9 @@ cfg = botocore.config.Config(retries={"max_attempts": 1})
 kw = dict(endpoint_url=endpoint, region_name=region, aws_access_key_id=key,
           aws_secret_access_key=secret, config=cfg)
 out = {"account": boto3.client("sts", **kw).get_caller_identity()["Account"]}
-for svc, call, args in (("sqs", "list_queues", {}),
+out["queues"] = boto3.client("sqs", **kw).list_queues().get("QueueUrls", [])
+for svc, call, args in (("sqs", "add_permission", {"QueueUrl": endpoint + "/000000000000/q", "Label": "l",
+                                                  "AWSAccountIds": ["111111111111"], "Actions": ["SendMessage"]}),
                         ("s3", "get_bucket_lifecycle_configuration", {"Bucket": "b"})):
     try:
         getattr(boto3.client(svc, **kw), call)(**args)
@@ -158,8 +160,10 @@ def test_newer_boto3_generation(stratus, aws_env, py):
     assert out.returncode == 0, out.stderr
     result = json.loads(out.stdout)
     assert result["account"] == "000000000000"
-    # Newer SQS clients speak JSON (AmazonSQS.*), older ones Query; both get
-    # their protocol's unknown-operation error until queues exist.
+    # Newer SQS clients speak JSON (AmazonSQS.*): queues are served, and an
+    # operation stratus does not serve gets the unknown-operation error (named
+    # in the Query protocol's terms, as SQS's JSON mode does).
+    assert result["queues"] == []
     assert result["sqs"] in ("UnknownOperationException", "InvalidAction")
     assert result["s3"] == "NotImplemented"
 
@@ -187,7 +191,7 @@ def test_restart_keeps_data(stratus_factory):
 
 def _slow_query_post(port, results, index, started):
     """A Query POST whose body arrives in two halves 1 s apart."""
-    body = b"Action=ListQueues&Version=2012-11-05"
+    body = b"Action=ListWidgets&Version=2012-11-05"  # an unknown action: 400 InvalidAction
     head = (f"POST / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
             f"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {len(body)}\r\n\r\n")
     try:

@@ -18,6 +18,9 @@ class ObjectService;
 namespace service::tables {
 class TableService;
 }
+namespace service::queues {
+class QueueService;
+}
 namespace replication {
 class Engine;
 }
@@ -39,6 +42,7 @@ struct Services {
   // The domain services (null where a region or a test has none).
   service::objects::ObjectService* objects = nullptr;
   service::tables::TableService* tables = nullptr;
+  service::queues::QueueService* queues = nullptr;
   replication::Engine* replication = nullptr;
   // Threads for blocking storage calls (see common/blocking.h); null = inline.
   boost::asio::thread_pool* blocking = nullptr;

@@ -1,5 +1,9 @@
 #include "api/json/errors.h"
 
+#include <fmt/format.h>
+
+#include "api/query/errors.h"
+
 #include <boost/json/object.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
@@ -47,17 +51,45 @@ const ErrorMap& JsonErrorMap() {
       {"LimitExceededException", {status::bad_request, "LimitExceededException"}},
       {"ItemCollectionSizeLimitExceededException", {status::bad_request, "ItemCollectionSizeLimitExceededException"}},
       {"SerializationException", {status::bad_request, "SerializationException"}},
+      // SQS's error shapes (its JSON mode; query-compatible clients read the
+      // Query code from x-amzn-query-error instead).
+      {"QueueDoesNotExist", {status::bad_request, "QueueDoesNotExist"}},
+      {"QueueNameExists", {status::bad_request, "QueueNameExists"}},
+      {"QueueDeletedRecently", {status::bad_request, "QueueDeletedRecently"}},
+      {"InvalidAttributeName", {status::bad_request, "InvalidAttributeName"}},
+      {"InvalidAttributeValue", {status::bad_request, "InvalidAttributeValue"}},
+      {"InvalidParameterValue", {status::bad_request, "InvalidParameterValueException"}},
+      {"MissingParameter", {status::bad_request, "MissingRequiredParameterException"}},
+      {"ReceiptHandleIsInvalid", {status::bad_request, "ReceiptHandleIsInvalid"}},
+      {"MessageNotInflight", {status::bad_request, "MessageNotInflight"}},
+      {"InvalidMessageContents", {status::bad_request, "InvalidMessageContents"}},
+      {"PurgeQueueInProgress", {status::bad_request, "PurgeQueueInProgress"}},
+      {"ResourceNotFoundException", {status::bad_request, "ResourceNotFoundException"}},
+      {"UnsupportedOperation", {status::bad_request, "UnsupportedOperation"}},
+      {"TooManyEntriesInBatchRequest", {status::bad_request, "TooManyEntriesInBatchRequest"}},
+      {"EmptyBatchRequest", {status::bad_request, "EmptyBatchRequest"}},
+      {"BatchEntryIdsNotDistinct", {status::bad_request, "BatchEntryIdsNotDistinct"}},
+      {"BatchRequestTooLong", {status::bad_request, "BatchRequestTooLong"}},
+      {"InvalidBatchEntryId", {status::bad_request, "InvalidBatchEntryId"}},
+      {"InvalidIdFormat", {status::bad_request, "InvalidIdFormat"}},
   });
   return kMap;
 }
 
 net::Response RenderJsonError(const Status& st, const ErrorContext& ctx,
-                              std::string_view error_namespace, std::string_view content_type) {
+                              std::string_view error_namespace, std::string_view content_type,
+                              bool query_compatible) {
   WireError wire = JsonErrorMap().Lookup(st, ctx.operation);
   net::Response res;
   res.msg.result(wire.status);
   res.msg.set(net::http::field::content_type, content_type);
   res.msg.set("x-amzn-ErrorType", wire.code);
+  if (query_compatible) {
+    WireError q = query::QueryErrorMap().Lookup(st, ctx.operation);
+    res.msg.result(q.status);
+    res.msg.set("x-amzn-query-error",
+                fmt::format("{};{}", q.code, static_cast<unsigned>(q.status) >= 500 ? "Receiver" : "Sender"));
+  }
   boost::json::object body;
   body["__type"] = std::string(error_namespace) + std::string(wire.code);
   body["message"] = st.message();

@@ -19,7 +19,7 @@ net::Response JsonProtocol::RenderError(const Status& status, const ErrorContext
   const JsonService* service =
       ctx.header != nullptr ? router_.ServiceFor((*ctx.header)["x-amz-target"]) : nullptr;
   if (service == nullptr) return RenderJsonError(status, ctx, "", "application/x-amz-json-1.0");
-  return RenderJsonError(status, ctx, service->error_namespace, service->content_type);
+  return RenderJsonError(status, ctx, service->error_namespace, service->content_type, service->query_compatible);
 }
 
 }  // namespace api::json

@@ -20,6 +20,7 @@ struct JsonService {
   std::string_view content_type;     // "application/x-amz-json-1.0"
   std::string_view error_namespace;  // "com.amazonaws.dynamodb.v20120810#", may be ""
   std::vector<const Op*> ops;
+  bool query_compatible = false;     // errors also carry x-amzn-query-error (awsQueryCompatible)
 };
 
 class Router {

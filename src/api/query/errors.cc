@@ -33,6 +33,27 @@ const ErrorMap& QueryErrorMap() {
       {ErrorCode::kIoError, {status::internal_server_error, "InternalFailure"}},
       {ErrorCode::kCorruption, {status::internal_server_error, "InternalFailure"}},
       {ErrorCode::kInternal, {status::internal_server_error, "InternalFailure"}},
+  }, {}, {
+      // SQS (botocore's Query-protocol sqs model names these codes).
+      {"QueueDoesNotExist", {status::bad_request, "AWS.SimpleQueueService.NonExistentQueue"}},
+      {"QueueNameExists", {status::bad_request, "QueueAlreadyExists"}},
+      {"QueueDeletedRecently", {status::bad_request, "AWS.SimpleQueueService.QueueDeletedRecently"}},
+      {"InvalidAttributeName", {status::bad_request, "InvalidAttributeName"}},
+      {"InvalidAttributeValue", {status::bad_request, "InvalidAttributeValue"}},
+      {"InvalidParameterValue", {status::bad_request, "InvalidParameterValue"}},
+      {"MissingParameter", {status::bad_request, "MissingParameter"}},
+      {"ReceiptHandleIsInvalid", {status::bad_request, "ReceiptHandleIsInvalid"}},
+      {"MessageNotInflight", {status::bad_request, "AWS.SimpleQueueService.MessageNotInflight"}},
+      {"InvalidMessageContents", {status::bad_request, "InvalidMessageContents"}},
+      {"PurgeQueueInProgress", {status::forbidden, "AWS.SimpleQueueService.PurgeQueueInProgress"}},
+      {"ResourceNotFoundException", {status::bad_request, "ResourceNotFoundException"}},
+      {"UnsupportedOperation", {status::bad_request, "AWS.SimpleQueueService.UnsupportedOperation"}},
+      {"TooManyEntriesInBatchRequest", {status::bad_request, "AWS.SimpleQueueService.TooManyEntriesInBatchRequest"}},
+      {"EmptyBatchRequest", {status::bad_request, "AWS.SimpleQueueService.EmptyBatchRequest"}},
+      {"BatchEntryIdsNotDistinct", {status::bad_request, "AWS.SimpleQueueService.BatchEntryIdsNotDistinct"}},
+      {"BatchRequestTooLong", {status::bad_request, "AWS.SimpleQueueService.BatchRequestTooLong"}},
+      {"InvalidBatchEntryId", {status::bad_request, "AWS.SimpleQueueService.InvalidBatchEntryId"}},
+      {"InvalidIdFormat", {status::bad_request, "InvalidIdFormat"}},
   });
   return kMap;
 }

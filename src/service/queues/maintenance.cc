@@ -216,23 +216,24 @@ void QueueService::Impl::RunTasks(double seconds) {
       }
       size_t n = static_cast<size_t>(budget);
       std::vector<std::pair<uint64_t, Entry>> taking;
-      bool remaining = false;
+      size_t eligible = 0;
       {
         std::lock_guard lock(source->mu);
         std::vector<uint64_t> candidates;
         for (auto it = source->entries.begin(); it != source->entries.end() && it->first < t.boundary_seq; ++it) {
           if (it->second.state != MsgState::kReady) continue;
           if (source->cfg.fifo && source->groups.at(it->second.group).inflight > 0) continue;
-          remaining = true;
+          ++eligible;
           if (candidates.size() < n) candidates.push_back(it->first);
         }
         for (uint64_t seq : candidates) taking.emplace_back(seq, *source->Remove(seq));
       }
-      if (!remaining) {
-        t.status = MoveTaskStatus::kCompleted;
-      } else if (!taking.empty()) {
+      if (eligible > 0 && taking.empty()) continue;  // waiting for budget
+      bool moved_all = true;
+      if (!taking.empty()) {
         size_t took = taking.size();
         int64_t moved = Move(*source, std::move(taking), dest, false);
+        moved_all = static_cast<size_t>(moved) == took;
         t.moved += moved;
         if (redriven != nullptr) redriven->Inc(static_cast<uint64_t>(moved));
         std::lock_guard lock(mu);
@@ -241,8 +242,9 @@ void QueueService::Impl::RunTasks(double seconds) {
           t.status = MoveTaskStatus::kFailed;
           t.failure_reason = "Messages have no source queue to return to; name a DestinationArn.";
         }
-      } else {
-        continue;  // waiting for budget
+      }
+      if (t.status == MoveTaskStatus::kRunning && eligible <= n && moved_all) {
+        t.status = MoveTaskStatus::kCompleted;  // everything there was at the start has moved
       }
     }
     storage::WriteBatch batch;

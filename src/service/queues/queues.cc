@@ -321,7 +321,8 @@ Result<QueueInfo> QueueService::CreateQueue(std::string_view name, const std::ma
 Result<QueueInfo> QueueService::GetQueue(std::string_view name) const {
   auto q = impl_->Get(name);
   if (!q.ok()) return q.status();
-  return QueueInfo{std::string(name), impl_->Arn(name), (*q)->cfg.fifo};
+  std::lock_guard lock((*q)->mu);
+  return QueueInfo{std::string(name), impl_->Arn(name), (*q)->cfg.fifo, (*q)->cfg.wait};
 }
 
 std::vector<std::string> QueueService::ListQueues(std::string_view prefix) const {

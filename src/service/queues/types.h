@@ -63,6 +63,7 @@ struct QueueInfo {
   std::string name;
   std::string arn;
   bool fifo = false;
+  int receive_wait_seconds = 0;  // ReceiveMessageWaitTimeSeconds
 };
 
 enum class MoveTaskStatus { kRunning, kCompleted, kCancelling, kCancelled, kFailed };
