@@ -287,9 +287,10 @@ Result<std::shared_ptr<const ServiceModel>> ServiceModel::Parse(std::string_view
     out.flattened = ref.contains("flattened") ? BoolAt(ref, "flattened") : BoolAt(target, "flattened");
     return Status::Ok();
   };
-  for (const auto& [name, def] : shapes->as_object()) {
+  for (const auto& entry : shapes->as_object()) {
+    std::string_view name = entry.key();  // (not a structured binding: the lambda below uses it)
     Shape& s = *model->shapes_.at(std::string(name));
-    const auto& d = def.as_object();
+    const auto& d = entry.value().as_object();
     auto ref_at = [&](std::string_view key, Ref& out) -> Status {
       auto* r = d.if_contains(key);
       if (r == nullptr || !r->is_object()) return bad(fmt::format("shape {} has no {}", std::string_view(name), key));

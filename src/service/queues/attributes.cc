@@ -103,7 +103,9 @@ Status ValidateAttributes(const std::map<std::string, std::string>& attrs, bool 
                     "InvalidParameterValue");
     }
   }
-  for (const auto& [name, value] : attrs) {
+  for (const auto& attr : attrs) {
+    const std::string& name = attr.first;  // (not a structured binding: lambdas below refer to it)
+    const std::string& value = attr.second;
     if (name == "FifoQueue") continue;
     if (auto* r = std::find_if(std::begin(kRanges), std::end(kRanges), [&](const Range& x) { return x.name == name; });
         r != std::end(kRanges)) {
