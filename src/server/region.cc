@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "api/dynamodb/routes.h"
+#include "api/events/routes.h"
 #include "api/s3/ops/bucket_policy.h"
 #include "api/s3/ops/cors.h"
 #include "api/s3/routes.h"
@@ -102,6 +103,16 @@ Result<std::unique_ptr<Region>> Region::Open(const common::Config& config,
   region->queues_ = std::move(queues).value();
   region->services_.queues = region->queues_.get();
 
+  service::bus::BusServiceOptions bus_options;
+  bus_options.region = rc.name;
+  auto bus = service::bus::BusService::Open(*region->store_, bus_options, &region->metrics_);
+  if (!bus.ok()) {
+    return Status(bus.status().code(), fmt::format("region {}: event bus: {}", rc.name, bus.status().message()));
+  }
+  region->bus_ = std::move(bus).value();
+  region->services_.bus = region->bus_.get();
+  region->targets_ = std::make_unique<service::LocalTargets>(rc.name, std::string(auth::kAccountId), region->queues_.get());
+
   replication::EngineOptions replication_options;
   replication_options.region = rc.name;
   replication_options.workers = config.replication.workers;
@@ -120,7 +131,7 @@ Result<std::unique_ptr<Region>> Region::Open(const common::Config& config,
       .Set(static_cast<int64_t>(region->services_.boot_count));
 
   // The protocol front ends. Services add their rows to these tables.
-  region->json_ = std::make_unique<api::json::JsonProtocol>(api::json::Router({api::dynamodb::Routes(), api::sqs::JsonRoutes()}));
+  region->json_ = std::make_unique<api::json::JsonProtocol>(api::json::Router({api::dynamodb::Routes(), api::sqs::JsonRoutes(), api::events::Routes()}));
   region->query_ = std::make_unique<api::query::QueryProtocol>(
       api::query::Router({api::sts::QueryRoutes(), api::sqs::QueryRoutes()}));
   region->rest_xml_ =
@@ -189,6 +200,9 @@ void Region::SetReplicationResolver(std::shared_ptr<const replication::Resolver>
 bool Region::HasBucket(std::string_view bucket) const { return objects_->GetBucket(bucket).ok(); }
 
 Status Region::Start() {
+  if (auto st = bus_->Start(targets_.get()); !st.ok()) {
+    return Status(st.code(), fmt::format("region {}: event bus: {}", config_.name, st.message()));
+  }
   if (auto st = replication_->Start(); !st.ok()) {
     return Status(st.code(), fmt::format("region {}: replication: {}", config_.name, st.message()));
   }
@@ -213,6 +227,7 @@ net::awaitable<void> Region::Shutdown(std::chrono::milliseconds grace) {
   // Background work holds iterators: it stops before the store closes.
   replication_->Stop();
   tables_->Stop();
+  bus_->Stop();
   queues_->Stop();
   if (auto st = store_->Close(); !st.ok()) {
     common::log::Get("server")->error("region={} storage close failed: {}", config_.name,

@@ -30,7 +30,9 @@
 #include "net/http_server.h"
 #include "replication/engine.h"
 #include "service/objects/object_service.h"
+#include "service/bus/bus_service.h"
 #include "service/queues/queue_service.h"
+#include "service/targets/local_targets.h"
 #include "service/tables/table_service.h"
 #include "storage/kv_store.h"
 
@@ -81,6 +83,8 @@ class Region {
   std::unique_ptr<service::objects::ObjectService> objects_;
   std::unique_ptr<service::tables::TableService> tables_;
   std::unique_ptr<service::queues::QueueService> queues_;
+  std::unique_ptr<service::bus::BusService> bus_;
+  std::unique_ptr<service::LocalTargets> targets_;  // where the bus and notifications deliver
   std::unique_ptr<replication::Engine> replication_;
   // Blocking storage calls of this region's operations (destroyed, and so
   // joined, before the services they call).

@@ -21,6 +21,9 @@ class TableService;
 namespace service::queues {
 class QueueService;
 }
+namespace service::bus {
+class BusService;
+}
 namespace replication {
 class Engine;
 }
@@ -43,6 +46,7 @@ struct Services {
   service::objects::ObjectService* objects = nullptr;
   service::tables::TableService* tables = nullptr;
   service::queues::QueueService* queues = nullptr;
+  service::bus::BusService* bus = nullptr;
   replication::Engine* replication = nullptr;
   // Threads for blocking storage calls (see common/blocking.h); null = inline.
   boost::asio::thread_pool* blocking = nullptr;

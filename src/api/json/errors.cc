@@ -72,6 +72,8 @@ const ErrorMap& JsonErrorMap() {
       {"BatchRequestTooLong", {status::bad_request, "BatchRequestTooLong"}},
       {"InvalidBatchEntryId", {status::bad_request, "InvalidBatchEntryId"}},
       {"InvalidIdFormat", {status::bad_request, "InvalidIdFormat"}},
+      // EventBridge.
+      {"InvalidEventPatternException", {status::bad_request, "InvalidEventPatternException"}},
   });
   return kMap;
 }

@@ -1,0 +1,36 @@
+#include "service/targets/local_targets.h"
+
+#include <fmt/format.h>
+
+#include "common/checksum.h"
+#include "service/queues/queue_service.h"
+
+namespace service {
+
+common::Status LocalTargets::Deliver(std::string_view arn, const Delivery& d) {
+  std::string sqs = fmt::format("arn:aws:sqs:{}:{}:", region_, account_);
+  if (arn.starts_with(sqs) && queues_ != nullptr) {
+    queues::NewMessage m;
+    m.body = d.body;
+    m.attributes = d.attributes;
+    m.group_id = d.group_id;
+    m.deduplication_id = d.deduplication_id;
+    std::string name(arn.substr(sqs.size()));
+    if (m.group_id.empty() && name.ends_with(".fifo")) m.group_id = "default";
+    if (m.deduplication_id.empty() && name.ends_with(".fifo")) {
+      // The body names the event (its id): deduplicating by it drops only redeliveries.
+      m.deduplication_id = common::HexEncode(common::Digest(common::ChecksumAlgorithm::kSha256, m.body));
+    }
+    std::vector<queues::NewMessage> batch;
+    batch.push_back(std::move(m));
+    auto sent = queues_->Send(name, std::move(batch), d.sender);
+    if (!sent.ok()) return sent.status();
+    return (*sent)[0].status();
+  }
+  if (arn.starts_with("arn:aws:sns:") || arn.starts_with("arn:aws:lambda:")) {
+    return common::Status(common::ErrorCode::kUnavailable, fmt::format("{} is not served in this region yet", arn));
+  }
+  return common::Status(common::ErrorCode::kNotFound, fmt::format("no target {} in region {}", arn, region_));
+}
+
+}  // namespace service
