@@ -5,7 +5,8 @@
 // parser: ParseCreateBucketConfiguration, ParseDelete,
 // ParseCompleteMultipartUpload, ParseVersioningConfiguration, ParseTagging
 // (object and bucket limits), ParseCorsConfiguration,
-// ParsePublicAccessBlockConfiguration, ParseReplicationConfiguration.
+// ParsePublicAccessBlockConfiguration, ParseReplicationConfiguration,
+// ParseNotificationConfiguration.
 //
 // Properties checked beyond "no crash, leak or UB":
 //   1. A parser fails only with kInvalidArgument (with a reason) or kTooLarge.
@@ -167,6 +168,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   CheckCors(body);
   CheckFailure(api::s3::ParsePublicAccessBlockConfiguration(body));
   CheckFailure(api::s3::ParseReplicationConfiguration(body));
+  CheckFailure(api::s3::ParseNotificationConfiguration(body));
 
   CheckTextRoundTrip(body);
   return 0;

@@ -13,6 +13,7 @@
 #include "api/s3/ops/cors.h"
 #include "api/s3/routes.h"
 #include "api/sqs/routes.h"
+#include "service/objects/notifications.h"
 #include "api/sts/service.h"
 #include "common/log.h"
 #include "common/process.h"
@@ -203,6 +204,30 @@ Status Region::Start() {
   if (auto st = bus_->Start(targets_.get()); !st.ok()) {
     return Status(st.code(), fmt::format("region {}: event bus: {}", config_.name, st.message()));
   }
+  // S3 event notifications: queues (and later topics and functions) get S3's
+  // event message; the event bus gets EventBridge's "Object Created/Deleted".
+  auto notify = [this](const service::objects::NotificationEntry& e) -> Status {
+    if (e.eventbridge) {
+      auto be = service::objects::EventBridgeEvent(e);
+      service::bus::Event event;
+      event.source = be.source;
+      event.detail_type = be.detail_type;
+      event.detail = std::move(be.detail);
+      event.resources = std::move(be.resources);
+      event.time_ms = e.time_ms;
+      auto res = bus_->PutEvents({std::move(event)});
+      if (!res.ok()) return res.status();
+      if ((*res)[0].event_id.empty()) return Status(ErrorCode::kInvalidArgument, (*res)[0].error_message);
+      return Status::Ok();
+    }
+    service::Delivery d;
+    d.body = service::objects::S3EventMessage(e, config_.name);
+    d.sender = "s3.amazonaws.com";
+    return targets_->Deliver(e.arn, d);
+  };
+  if (auto st = objects_->StartNotifications(notify, &metrics_); !st.ok()) {
+    return Status(st.code(), fmt::format("region {}: notifications: {}", config_.name, st.message()));
+  }
   if (auto st = replication_->Start(); !st.ok()) {
     return Status(st.code(), fmt::format("region {}: replication: {}", config_.name, st.message()));
   }
@@ -226,6 +251,7 @@ net::awaitable<void> Region::Shutdown(std::chrono::milliseconds grace) {
   co_await (aws_server_->Shutdown(grace) && app_server_->Shutdown(grace));
   // Background work holds iterators: it stops before the store closes.
   replication_->Stop();
+  objects_->StopNotifications();
   tables_->Stop();
   bus_->Stop();
   queues_->Stop();

@@ -597,4 +597,15 @@ net::awaitable<Status> InjectedWriteFault() {
   co_return Status::Ok();
 }
 
+service::objects::EventInfo EventCause(OpContext& ctx, std::string_view name) {
+  service::objects::EventInfo e;
+  e.name = std::string(name);
+  e.principal_id = ctx.principal.anonymous ? "anonymous" : ctx.principal.access_key_id;
+  std::string addr = ctx.exchange.remote_address();
+  auto colon = addr.rfind(':');
+  e.source_ip = colon == std::string::npos ? addr : addr.substr(0, colon);
+  e.request_id = ctx.request_id;
+  return e;
+}
+
 }  // namespace api::s3

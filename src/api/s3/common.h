@@ -113,6 +113,9 @@ std::unique_ptr<net::BodySource> StreamBody(std::unique_ptr<service::objects::Ob
 
 // A 200 with an XML document, and a response with no body.
 net::Response XmlResponse(std::string body);
+// Who made this request, for event notifications (`name` is the event, or ""
+// for the operation's default).
+service::objects::EventInfo EventCause(OpContext& ctx, std::string_view name = {});
 net::Response EmptyResponse(net::http::status status = net::http::status::ok);
 
 // The S3 error code of `st` (e.g. "NoSuchKey"), for errors inside a

@@ -8,6 +8,7 @@
 #include "api/s3/ops/object_attributes.h"
 #include "api/s3/ops/objects.h"
 #include "api/s3/ops/public_access_block.h"
+#include "api/s3/ops/notification.h"
 #include "api/s3/ops/replication.h"
 #include "api/s3/ops/tagging.h"
 
@@ -51,6 +52,8 @@ std::vector<RestRoute> Routes() {
       {V::put, Target::kBucket, "policy", "", OpOf<PutBucketPolicy>()},
       {V::delete_, Target::kBucket, "policy", "", OpOf<DeleteBucketPolicy>()},
       {V::get, Target::kBucket, "policyStatus", "", OpOf<GetBucketPolicyStatus>()},
+      {V::get, Target::kBucket, "notification", "", OpOf<GetBucketNotificationConfiguration>()},
+      {V::put, Target::kBucket, "notification", "", OpOf<PutBucketNotificationConfiguration>()},
       {V::get, Target::kBucket, "replication", "", OpOf<GetBucketReplication>()},
       {V::put, Target::kBucket, "replication", "", OpOf<PutBucketReplication>()},
       {V::delete_, Target::kBucket, "replication", "", OpOf<DeleteBucketReplication>()},

@@ -30,6 +30,7 @@ inline constexpr std::string_view kBlobRefPrefix = "s3/r/";
 inline constexpr std::string_view kUploadPrefix = "s3/u/";
 inline constexpr std::string_view kPartPrefix = "s3/p/";
 inline constexpr std::string_view kBacklogPrefix = "s3/q/";
+inline constexpr std::string_view kNotificationPrefix = "s3/n/";
 
 inline std::string Join(std::string_view a, std::string_view b) {
   std::string k;
@@ -79,5 +80,6 @@ inline std::string Part(std::string_view upload_id, int part_number) {
 }
 
 inline std::string Backlog(std::string_view entry_id) { return Join(kBacklogPrefix, entry_id); }
+inline std::string Notification(std::string_view entry_id) { return Join(kNotificationPrefix, entry_id); }
 
 }  // namespace service::objects::keys

@@ -273,8 +273,10 @@ Result<ObjectVersion> ObjectService::CompleteUpload(std::string_view bucket, std
     if (!used) Impl::Release(entry.second.data, batch, unlink);
   }
   batch.Delete(keys::Upload(bucket, key, upload_id));
-  std::vector<BacklogEntry> queued;
-  STRATUS_RETURN_IF_ERROR(impl_->Install(*b, v, conditions, batch, unlink, queued));
+  Announcements queued;
+  WriteConditions complete = conditions;
+  if (complete.event.name.empty()) complete.event.name = "ObjectCreated:CompleteMultipartUpload";
+  STRATUS_RETURN_IF_ERROR(impl_->Install(*b, v, complete, batch, unlink, queued));
   STRATUS_RETURN_IF_ERROR(impl_->Commit(batch, unlink));
   impl_->Announce(std::move(queued));
   return v;

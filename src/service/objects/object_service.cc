@@ -177,13 +177,17 @@ Status ObjectService::Impl::Commit(const storage::WriteBatch& batch,
 
 Status ObjectService::Impl::Install(const BucketInfo& bucket, ObjectVersion& v,
                                     const WriteConditions& conditions, storage::WriteBatch& batch,
-                                    std::vector<std::string>& unlink,
-                                    std::vector<BacklogEntry>& queued) {
+                                    std::vector<std::string>& unlink, Announcements& announce) {
   auto current = LoadCurrent(bucket.name, v.key);
   if (!current.ok()) return current.status();
+  std::string_view event = !conditions.event.name.empty() ? std::string_view(conditions.event.name)
+                           : v.delete_marker               ? "ObjectRemoved:DeleteMarkerCreated"
+                                                           : "ObjectCreated:Put";
   if (v.replication_status == "REPLICA" && bucket.versioning == Versioning::kEnabled &&
       IsVersionId(v.version_id) && v.version_id != "null") {
-    return InstallReplica(bucket, v, *current, batch, unlink);
+    STRATUS_RETURN_IF_ERROR(InstallReplica(bucket, v, *current, batch, unlink));
+    QueueNotifications(bucket, v, event, conditions.event, NextStamp(), batch, announce.notifications);
+    return Status::Ok();
   }
   const bool exists = current->has_value() && !(*current)->delete_marker;
   if (conditions.if_none_match_any && exists) {
@@ -225,7 +229,8 @@ Status ObjectService::Impl::Install(const BucketInfo& bucket, ObjectVersion& v,
   v.slot = suffix;
   v.replication_status.clear();  // a new source version: queued below if a rule matches
   v.replication_remaining = 0;
-  QueueReplication(bucket, v, stamp, batch, queued);
+  QueueReplication(bucket, v, stamp, batch, announce.backlog);
+  QueueNotifications(bucket, v, event, conditions.event, stamp, batch, announce.notifications);
   std::string rec = records::Encode(v);
   batch.Put(keys::Version(bucket.name, v.key, suffix), rec);
   batch.Put(keys::Current(bucket.name, v.key), rec);

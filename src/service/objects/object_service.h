@@ -88,6 +88,9 @@ struct WriteConditions {
   // CompleteUpload: the base64 CRC64/NVME the whole object must have
   // (BadDigest otherwise), as a replica's sender states it.
   std::optional<std::string> expected_crc64nvme;
+  // Who and what, for event notifications (name "" = ObjectCreated:Put, or
+  // ObjectCreated:CompleteMultipartUpload when completing an upload).
+  EventInfo event;
 };
 
 // What a replica keeps of its source version: a write whose ObjectVersion has
@@ -219,7 +222,8 @@ class ObjectService {
   // installed like a replica version (see ReplicaOrigin).
   Result<DeleteOutcome> DeleteObject(std::string_view bucket, std::string_view key,
                                      std::optional<std::string_view> version_id = std::nullopt,
-                                     const std::optional<ReplicaOrigin>& replica = std::nullopt);
+                                     const std::optional<ReplicaOrigin>& replica = std::nullopt,
+                                     const EventInfo& cause = {});
   // Replaces the tags of a version (current if none given).
   Result<ObjectVersion> SetObjectTags(std::string_view bucket, std::string_view key,
                                       std::optional<std::string_view> version_id, Tags tags);
@@ -252,6 +256,20 @@ class ObjectService {
                                        uint64_t min_part_size = 5ull << 20);
   Status AbortUpload(std::string_view bucket, std::string_view key, std::string_view upload_id);
   Result<UploadListing> ListUploads(std::string_view bucket, const UploadQuery& q);
+
+  // --- Event notifications -----------------------------------------------
+  // Every write that a bucket's notification configuration matches records,
+  // in its own batch, one outbox entry per destination (s3/n/); once started,
+  // the outbox hands each to `sink` until it succeeds (at least once, also
+  // after a crash; an entry failing for about ten minutes is dropped and
+  // counted, as S3 does with undeliverable events). `sink` runs on outbox
+  // threads.
+  using NotificationSink = std::function<Status(const NotificationEntry&)>;
+  Status StartNotifications(NotificationSink sink, common::metrics::Registry* metrics = nullptr);
+  void StopNotifications();
+  // Queues s3:TestEvent to each queue and topic of the bucket's configuration
+  // (S3 sends one when a configuration is set).
+  Status QueueTestEvents(std::string_view bucket);
 
   // --- Replication backlog -------------------------------------------------
   // A write that one of its bucket's replication rules matches (a new

@@ -31,7 +31,7 @@ Result<ObjectVersion> ObjectService::PutObject(std::string_view bucket, std::str
   std::lock_guard key_lock(impl_->KeyLock(bucket, key));
   auto b = impl_->LoadBucket(bucket);
   std::vector<std::string> unlink;
-  std::vector<BacklogEntry> queued;
+  Announcements queued;
   Status st = b.ok() ? impl_->Install(*b, meta, conditions, batch, unlink, queued) : b.status();
   if (st.ok()) st = impl_->Commit(batch, unlink);
   if (!st.ok()) {
@@ -81,7 +81,8 @@ Result<ObjectService::Opened> ObjectService::OpenObject(std::string_view bucket,
 
 Result<DeleteOutcome> ObjectService::DeleteObject(std::string_view bucket, std::string_view key,
                                                   std::optional<std::string_view> version_id,
-                                                  const std::optional<ReplicaOrigin>& replica) {
+                                                  const std::optional<ReplicaOrigin>& replica,
+                                                  const EventInfo& cause) {
   if (version_id && !Impl::IsVersionId(*version_id)) return InvalidVersionId(*version_id);
   std::shared_lock bucket_lock(impl_->BucketLock(bucket));
   std::lock_guard key_lock(impl_->KeyLock(bucket, key));
@@ -100,6 +101,8 @@ Result<DeleteOutcome> ObjectService::DeleteObject(std::string_view bucket, std::
     Impl::Release(f.version, batch, unlink);
     out.version_id = f.version.version_id;
     out.delete_marker = f.version.delete_marker;
+    std::vector<std::string> notes;
+    impl_->QueueNotifications(*b, f.version, "ObjectRemoved:Delete", cause, impl_->NextStamp(), batch, notes);
     // If it was the current version, the next newest becomes current.
     auto cur = impl_->LoadCurrent(bucket, key);
     if (!cur.ok()) return cur.status();
@@ -113,6 +116,7 @@ Result<DeleteOutcome> ObjectService::DeleteObject(std::string_view bucket, std::
       }
     }
     STRATUS_RETURN_IF_ERROR(impl_->Commit(batch, unlink));
+    impl_->Announce(Announcements{{}, std::move(notes)});
     return out;
   }
 
@@ -120,6 +124,8 @@ Result<DeleteOutcome> ObjectService::DeleteObject(std::string_view bucket, std::
     auto cur = impl_->LoadCurrent(bucket, key);
     if (!cur.ok()) return cur.status();
     if (!cur->has_value()) return out;
+    std::vector<std::string> notes;
+    impl_->QueueNotifications(*b, **cur, "ObjectRemoved:Delete", cause, impl_->NextStamp(), batch, notes);
     if ((*cur)->version_id == "null" && !(*cur)->slot.empty()) {
       batch.Delete(keys::Version(bucket, key, (*cur)->slot));
       Impl::Release(**cur, batch, unlink);
@@ -133,6 +139,7 @@ Result<DeleteOutcome> ObjectService::DeleteObject(std::string_view bucket, std::
     }
     batch.Delete(keys::Current(bucket, key));
     STRATUS_RETURN_IF_ERROR(impl_->Commit(batch, unlink));
+    impl_->Announce(Announcements{{}, std::move(notes)});
     return out;
   }
 
@@ -145,8 +152,11 @@ Result<DeleteOutcome> ObjectService::DeleteObject(std::string_view bucket, std::
     marker.version_id = replica->version_id;
     marker.last_modified_ms = replica->last_modified_ms;
   }
-  std::vector<BacklogEntry> queued;
-  STRATUS_RETURN_IF_ERROR(impl_->Install(*b, marker, {}, batch, unlink, queued));
+  Announcements queued;
+  WriteConditions marker_write;
+  marker_write.event = cause;
+  marker_write.event.name = "ObjectRemoved:DeleteMarkerCreated";
+  STRATUS_RETURN_IF_ERROR(impl_->Install(*b, marker, marker_write, batch, unlink, queued));
   STRATUS_RETURN_IF_ERROR(impl_->Commit(batch, unlink));
   impl_->Announce(std::move(queued));
   out.version_id = marker.version_id;

@@ -220,6 +220,14 @@ std::string Encode(const BucketInfo& b) {
   }
   if (!b.policy.empty()) o["policy"] = b.policy;
   if (b.replication) o["repl"] = EncodeReplication(*b.replication);
+  if (!b.notification.empty()) {
+    json::array targets;
+    for (const auto& t : b.notification.targets) {
+      targets.push_back(json::object{{"k", static_cast<int64_t>(t.kind)}, {"id", t.id}, {"arn", t.arn},
+                                     {"ev", EncodeStrings(t.events)}, {"pre", t.prefix}, {"suf", t.suffix}});
+    }
+    o["ntf"] = json::object{{"t", std::move(targets)}, {"eb", b.notification.eventbridge}};
+  }
   return json::serialize(o);
 }
 
@@ -272,6 +280,31 @@ Result<BucketInfo> DecodeBucket(std::string_view s) {
     Reader rr(*repl);
     b.replication = DecodeReplication(rr, *repl);
     if (!rr.ok()) r.Fail();
+  }
+  if (auto* ntf = r.Obj("ntf")) {
+    Reader nr(*ntf);
+    b.notification.eventbridge = nr.Bool("eb");
+    if (auto* targets = nr.Arr("t")) {
+      for (const auto& e : *targets) {
+        if (!e.is_object()) {
+          nr.Fail();
+          break;
+        }
+        Reader tr(e.get_object());
+        NotificationTarget t;
+        int64_t kind = tr.Int("k");
+        if (kind < 0 || kind > 2) tr.Fail();
+        t.kind = static_cast<NotificationTarget::Kind>(kind);
+        t.id = tr.Str("id");
+        t.arn = tr.Str("arn");
+        t.events = tr.Strings("ev");
+        t.prefix = tr.Str("pre");
+        t.suffix = tr.Str("suf");
+        if (!tr.ok()) nr.Fail();
+        b.notification.targets.push_back(std::move(t));
+      }
+    }
+    if (!nr.ok()) r.Fail();
   }
   return Checked(std::move(b), r, "bucket");
 }
@@ -377,6 +410,42 @@ Result<BacklogEntry> DecodeBacklogEntry(std::string_view id, std::string_view s)
   e.replication_time = r.Bool("rtc");
   e.enqueued_ms = r.Int("t");
   return Checked(std::move(e), r, "replication backlog");
+}
+
+std::string Encode(const NotificationEntry& e) {
+  json::object o{{"v", kFormat},          {"k", static_cast<int64_t>(e.kind)}, {"eb", e.eventbridge},
+                 {"arn", e.arn},          {"cfg", e.configuration_id},           {"ev", e.event_name},
+                 {"bucket", e.bucket},    {"key", e.key},                        {"n", e.size},
+                 {"etag", e.etag},        {"vid", e.version_id},                 {"seq", e.sequencer},
+                 {"t", e.time_ms},        {"who", e.cause.principal_id},         {"ip", e.cause.source_ip},
+                 {"rid", e.cause.request_id}};
+  return json::serialize(o);
+}
+
+Result<NotificationEntry> DecodeNotification(std::string_view id, std::string_view s) {
+  auto o = Parse(s, "notification");
+  if (!o.ok()) return o.status();
+  Reader r(*o);
+  NotificationEntry e;
+  e.id = std::string(id);
+  int64_t kind = r.Int("k");
+  if (kind < 0 || kind > 2) r.Fail();
+  e.kind = static_cast<NotificationTarget::Kind>(kind);
+  e.eventbridge = r.Bool("eb");
+  e.arn = r.Str("arn");
+  e.configuration_id = r.Str("cfg");
+  e.event_name = r.Str("ev");
+  e.bucket = r.Str("bucket");
+  e.key = r.Str("key");
+  e.size = r.UInt("n");
+  e.etag = r.Str("etag");
+  e.version_id = r.Str("vid");
+  e.sequencer = r.Str("seq");
+  e.time_ms = r.Int("t");
+  e.cause.principal_id = r.Str("who");
+  e.cause.source_ip = r.Str("ip");
+  e.cause.request_id = r.Str("rid");
+  return Checked(std::move(e), r, "notification");
 }
 
 }  // namespace service::objects::records

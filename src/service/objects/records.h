@@ -28,4 +28,8 @@ std::string Encode(const BacklogEntry& e);
 // `id` is the entry's key suffix (BacklogEntry::id).
 common::Result<BacklogEntry> DecodeBacklogEntry(std::string_view id, std::string_view s);
 
+std::string Encode(const NotificationEntry& e);
+// `id` is the entry's key suffix.
+common::Result<NotificationEntry> DecodeNotification(std::string_view id, std::string_view s);
+
 }  // namespace service::objects::records

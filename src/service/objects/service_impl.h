@@ -4,6 +4,7 @@
 
 #include <atomic>
 
+#include "service/common/outbox.h"
 #include "service/objects/object_service.h"
 
 namespace service::objects {
@@ -12,6 +13,12 @@ namespace service::objects {
 struct Materialized {
   DataRef ref;
   std::optional<std::string> inline_value;  // sealed; Put under keys::Data(ref.id)
+};
+
+// What a committed write tells the background workers about.
+struct Announcements {
+  std::vector<BacklogEntry> backlog;
+  std::vector<std::string> notifications;  // outbox keys
 };
 
 class ObjectService::Impl {
@@ -73,18 +80,28 @@ class ObjectService::Impl {
   // id and time and becomes current only if newer; any other write is
   // matched against the bucket's replication rules, and the backlog entries
   // made are added to `batch` and appended to `queued`.
+  // Event notifications the write matches are added too (their keys to
+  // `announce.notifications`).
   Status Install(const BucketInfo& bucket, ObjectVersion& v, const WriteConditions& conditions,
-                 storage::WriteBatch& batch, std::vector<std::string>& unlink,
-                 std::vector<BacklogEntry>& queued);
+                 storage::WriteBatch& batch, std::vector<std::string>& unlink, Announcements& announce);
   Status InstallReplica(const BucketInfo& bucket, ObjectVersion& v,
                         const std::optional<ObjectVersion>& current, storage::WriteBatch& batch,
                         std::vector<std::string>& unlink);
+  // Adds to `batch` an outbox entry per destination of `bucket`'s
+  // notification configuration that `event_name` (e.g. "ObjectCreated:Put")
+  // on `v` matches; their keys go to `keys`.
+  void QueueNotifications(const BucketInfo& bucket, const ObjectVersion& v, std::string_view event_name,
+                          const EventInfo& cause, uint64_t stamp, storage::WriteBatch& batch,
+                          std::vector<std::string>& keys);
   // Adds to `batch` the backlog entries of `v` (a new version of a key in
   // `bucket`, written at `stamp`), marking it PENDING if any.
   void QueueReplication(const BucketInfo& bucket, ObjectVersion& v, uint64_t stamp,
                         storage::WriteBatch& batch, std::vector<BacklogEntry>& queued);
   // Tells the backlog listener of entries whose batch has committed.
   void Announce(std::vector<BacklogEntry> queued);
+  // The same, and the notification outbox of its entries.
+  void Announce(Announcements announce);
+  std::unique_ptr<Outbox> notifications_;
   std::function<void(std::vector<BacklogEntry>)> backlog_listener_;
 
  private:

@@ -82,6 +82,51 @@ struct BacklogEntry {
   int64_t enqueued_ms = 0;
 };
 
+// Event notifications (PutBucketNotificationConfiguration): where events of
+// which kinds, for which keys, go.
+struct NotificationTarget {
+  enum class Kind { kQueue, kTopic, kFunction };
+  Kind kind = Kind::kQueue;
+  std::string id;
+  std::string arn;
+  std::vector<std::string> events;  // "s3:ObjectCreated:*", "s3:ObjectRemoved:Delete", ...
+  std::string prefix, suffix;       // key filter rules
+  bool operator==(const NotificationTarget&) const = default;
+};
+
+struct NotificationConfig {
+  std::vector<NotificationTarget> targets;
+  bool eventbridge = false;  // every event also goes to the region's default event bus
+  bool empty() const { return targets.empty() && !eventbridge; }
+};
+
+// Who and what caused a write, for its event notifications.
+struct EventInfo {
+  std::string name;          // "ObjectCreated:Put" ...; "" = decided by the operation
+  std::string principal_id;  // the requester's access key id
+  std::string source_ip;
+  std::string request_id;
+};
+
+// One notification waiting in the outbox (s3/n/): an event of one write for
+// one destination (a target's ARN, or the event bus when `eventbridge`).
+struct NotificationEntry {
+  std::string id;  // key suffix
+  NotificationTarget::Kind kind = NotificationTarget::Kind::kQueue;
+  bool eventbridge = false;
+  std::string arn;
+  std::string configuration_id;
+  std::string event_name;  // without "s3:", e.g. "ObjectCreated:Put"; "TestEvent" for s3:TestEvent
+  std::string bucket;
+  std::string key;
+  uint64_t size = 0;
+  std::string etag;
+  std::string version_id;  // "" for unversioned buckets
+  std::string sequencer;
+  int64_t time_ms = 0;
+  EventInfo cause;
+};
+
 struct BucketInfo {
   std::string name;
   std::string region;
@@ -94,6 +139,7 @@ struct BucketInfo {
   std::optional<PublicAccessBlock> public_access_block;
   std::string policy;  // bucket policy JSON as stored; "" = none
   std::optional<ReplicationConfig> replication;
+  NotificationConfig notification;
 };
 
 // Where a piece of object data lives.

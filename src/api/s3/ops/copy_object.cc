@@ -79,6 +79,7 @@ net::awaitable<Result<net::Response>> CopyObject::Execute(OpContext& ctx, Reques
   const auto& h = ctx.exchange.header();
   auto conditions = WriteConditionsOf(h);
   if (!conditions.ok()) co_return conditions.status();
+  conditions->event = EventCause(ctx, "ObjectCreated:Copy");
   auto& objects = Objects(ctx);
   auto source = objects.OpenObject(r.source_bucket, r.source_key, r.source_version);
   if (!source.ok()) co_return source.status();

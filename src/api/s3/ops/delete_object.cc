@@ -14,8 +14,9 @@ net::awaitable<Result<net::Response>> DeleteObject::Execute(OpContext& ctx, Obje
   auto replica = ReplicaOriginOf(ctx.exchange.header());
   if (!replica.ok()) co_return replica.status();
   if (auto st = co_await InjectedWriteFault(); !st.ok()) co_return st;
+  auto cause = EventCause(ctx);
   auto out = co_await OnPool(ctx.services.blocking, [&] {
-    return Objects(ctx).DeleteObject(r.bucket, r.key, r.version_id, *replica);
+    return Objects(ctx).DeleteObject(r.bucket, r.key, r.version_id, *replica, cause);
   });
   if (!out.ok()) co_return out.status();
   net::Response res;
@@ -66,6 +67,7 @@ net::awaitable<Result<net::Response>> DeleteObjects::Execute(OpContext& ctx, Req
   XmlWriter w;
   w.Declaration();
   w.Open("DeleteResult", kXmlns);
+  auto cause = EventCause(ctx);
   for (const auto& entry : r.objects) {
     // Named copies, not structured bindings: lambdas below capture them.
     const std::string& key = entry.first;
@@ -75,7 +77,8 @@ net::awaitable<Result<net::Response>> DeleteObjects::Execute(OpContext& ctx, Req
     if (st.ok()) {
       out = co_await OnPool(ctx.services.blocking, [&] {
         return objects.DeleteObject(
-            r.bucket, key, version.empty() ? std::nullopt : std::optional<std::string_view>(version));
+            r.bucket, key, version.empty() ? std::nullopt : std::optional<std::string_view>(version), std::nullopt,
+            cause);
       });
     }
     if (!out.ok()) {

@@ -214,6 +214,7 @@ Result<CompleteMultipartUpload::Request> CompleteMultipartUpload::Parse(OpContex
 net::awaitable<Result<net::Response>> CompleteMultipartUpload::Execute(OpContext& ctx, Request r) {
   auto conditions = WriteConditionsOf(ctx.exchange.header());
   if (!conditions.ok()) co_return conditions.status();
+  conditions->event = EventCause(ctx, "ObjectCreated:CompleteMultipartUpload");
   // The whole object's CRC64/NVME, when the sender states it, is verified.
   if (auto crc = ctx.exchange.header()["x-amz-checksum-crc64nvme"]; !crc.empty()) {
     conditions->expected_crc64nvme = std::string(crc);

@@ -45,6 +45,7 @@ Result<service::objects::WriteConditions> WriteConditionsOf(const net::RequestHe
 net::awaitable<Result<net::Response>> PutObject::Execute(OpContext& ctx, Request r) {
   auto conditions = WriteConditionsOf(ctx.exchange.header());
   if (!conditions.ok()) co_return conditions.status();
+  conditions->event = EventCause(ctx);
   auto plan = PlanBody(ctx, kMaxPutSize);
   if (!plan.ok()) co_return plan.status();
   auto& objects = Objects(ctx);

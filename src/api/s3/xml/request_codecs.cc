@@ -807,4 +807,75 @@ Result<service::objects::ReplicationConfig> ParseReplicationConfiguration(std::s
   return config;
 }
 
+Result<service::objects::NotificationConfig> ParseNotificationConfiguration(std::string_view body) {
+  using Kind = service::objects::NotificationTarget::Kind;
+  pugi::xml_document doc;
+  Result<pugi::xml_node> root = LoadRoot(doc, body, "NotificationConfiguration", kMaxReplicationBody);
+  if (!root.ok()) return root.status();
+  service::objects::NotificationConfig config;
+  auto invalid = [](std::string m) { return Status(ErrorCode::kInvalidArgument, std::move(m), "InvalidArgument"); };
+  Status st = ForEachElement(*root, [&](pugi::xml_node n) -> Status {
+    const std::string_view name = LocalName(n);
+    if (name == "EventBridgeConfiguration") {
+      config.eventbridge = true;
+      return Status::Ok();
+    }
+    Kind kind;
+    std::string_view arn_element, arn_alias;
+    if (name == "QueueConfiguration") {
+      kind = Kind::kQueue;
+      arn_element = "Queue";
+    } else if (name == "TopicConfiguration") {
+      kind = Kind::kTopic;
+      arn_element = "Topic";
+    } else if (name == "CloudFunctionConfiguration" || name == "LambdaFunctionConfiguration") {
+      kind = Kind::kFunction;
+      arn_element = "CloudFunction";
+      arn_alias = "LambdaFunctionArn";
+    } else {
+      return Malformed();
+    }
+    if (config.targets.size() == 1000) return Malformed();
+    service::objects::NotificationTarget t;
+    t.kind = kind;
+    std::optional<std::string> id, arn;
+    STRATUS_RETURN_IF_ERROR(ForEachElement(n, [&](pugi::xml_node c) -> Status {
+      const std::string_view field = LocalName(c);
+      if (field == "Id") return SetOnce(id, c);
+      if (field == arn_element || (!arn_alias.empty() && field == arn_alias)) return SetOnce(arn, c);
+      if (field == "Event") return Append(t.events, c);
+      if (field != "Filter") return Malformed();
+      return ForEachElement(c, [&](pugi::xml_node key) -> Status {
+        if (LocalName(key) != "S3Key") return Malformed();
+        return ForEachElement(key, [&](pugi::xml_node rule) -> Status {
+          if (LocalName(rule) != "FilterRule") return Malformed();
+          std::optional<std::string> rule_name, value;
+          STRATUS_RETURN_IF_ERROR(ForEachElement(rule, [&](pugi::xml_node f) -> Status {
+            if (LocalName(f) == "Name") return SetOnce(rule_name, f);
+            if (LocalName(f) == "Value") return SetOnce(value, f);
+            return Malformed();
+          }));
+          if (!rule_name || !value) return Malformed();
+          std::string lower;
+          for (char ch : *rule_name) lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(ch))));
+          std::string& slot = lower == "prefix" ? t.prefix : t.suffix;
+          if (lower != "prefix" && lower != "suffix") {
+            return invalid("filter rule name must be either prefix or suffix");
+          }
+          if (!slot.empty()) return invalid("Cannot specify more than one " + lower + " rule in a filter.");
+          slot = std::move(*value);
+          return Status::Ok();
+        });
+      });
+    }));
+    if (!arn || t.events.empty()) return Malformed();
+    t.arn = std::move(*arn);
+    t.id = id.value_or("");
+    config.targets.push_back(std::move(t));
+    return Status::Ok();
+  });
+  if (!st.ok()) return st;
+  return config;
+}
+
 }  // namespace api::s3

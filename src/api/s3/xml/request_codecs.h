@@ -140,4 +140,14 @@ common::Result<service::objects::PublicAccessBlock> ParsePublicAccessBlockConfig
 // versioning) is the operation's business.
 common::Result<service::objects::ReplicationConfig> ParseReplicationConfiguration(std::string_view body);
 
+// PutBucketNotificationConfiguration: <NotificationConfiguration> with
+// QueueConfiguration (Queue), TopicConfiguration (Topic) and
+// CloudFunctionConfiguration / LambdaFunctionConfiguration (CloudFunction /
+// LambdaFunctionArn) elements — each with Id, Event… and
+// Filter/S3Key/FilterRule (Name prefix|suffix, Value) — and
+// EventBridgeConfiguration. An empty configuration turns notifications off.
+// Schema errors are MalformedXML; a filter rule name other than prefix or
+// suffix, or one given twice, is InvalidArgument as S3 says it.
+common::Result<service::objects::NotificationConfig> ParseNotificationConfiguration(std::string_view body);
+
 }  // namespace api::s3
