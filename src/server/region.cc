@@ -2,7 +2,11 @@
 
 #include <filesystem>
 
+#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/detached.hpp>
+
+#include <future>
 
 #include <fmt/chrono.h>
 #include <fmt/format.h>
@@ -12,6 +16,7 @@
 #include "api/s3/ops/bucket_policy.h"
 #include "api/s3/ops/cors.h"
 #include "api/s3/routes.h"
+#include "api/sns/routes.h"
 #include "api/sqs/routes.h"
 #include "service/objects/notifications.h"
 #include "api/sts/service.h"
@@ -51,7 +56,12 @@ Region::Region(const common::RegionConfig& config) : config_(config) {
   metrics_.SetConstLabels({{"region", config.name}});
 }
 
-Region::~Region() = default;
+Region::~Region() {
+  // Open failed after the webhook thread started, or Shutdown never ran.
+  webhook_work_.reset();
+  webhook_ioc_.stop();
+  if (webhook_thread_.joinable()) webhook_thread_.join();
+}
 
 Result<std::unique_ptr<Region>> Region::Open(const common::Config& config,
                                              const common::RegionConfig& rc,
@@ -114,6 +124,21 @@ Result<std::unique_ptr<Region>> Region::Open(const common::Config& config,
   region->services_.bus = region->bus_.get();
   region->targets_ = std::make_unique<service::LocalTargets>(rc.name, std::string(auth::kAccountId), region->queues_.get());
 
+  service::topics::TopicServiceOptions topic_options;
+  topic_options.region = rc.name;
+  topic_options.mail_dir = rc.data_dir / "mail";
+  topic_options.public_url = fmt::format("{}://{}", tls ? "https" : "http", rc.endpoint.ToString());
+  auto topics = service::topics::TopicService::Open(*region->store_, topic_options, &region->metrics_);
+  if (!topics.ok()) {
+    return Status(topics.status().code(), fmt::format("region {}: topics: {}", rc.name, topics.status().message()));
+  }
+  region->topics_ = std::move(topics).value();
+  region->services_.topics = region->topics_.get();
+  region->targets_->SetTopics(region->topics_.get());
+  region->webhook_client_ = std::make_unique<net::HttpClient>(region->webhook_ioc_.get_executor());
+  region->webhook_work_.emplace(region->webhook_ioc_.get_executor());
+  region->webhook_thread_ = std::thread([r = region.get()] { r->webhook_ioc_.run(); });
+
   replication::EngineOptions replication_options;
   replication_options.region = rc.name;
   replication_options.workers = config.replication.workers;
@@ -134,7 +159,7 @@ Result<std::unique_ptr<Region>> Region::Open(const common::Config& config,
   // The protocol front ends. Services add their rows to these tables.
   region->json_ = std::make_unique<api::json::JsonProtocol>(api::json::Router({api::dynamodb::Routes(), api::sqs::JsonRoutes(), api::events::Routes()}));
   region->query_ = std::make_unique<api::query::QueryProtocol>(
-      api::query::Router({api::sts::QueryRoutes(), api::sqs::QueryRoutes()}));
+      api::query::Router({api::sts::QueryRoutes(), api::sqs::QueryRoutes(), api::sns::Routes()}));
   region->rest_xml_ =
       std::make_unique<api::rest_xml::RestXmlProtocol>(api::rest_xml::Router(api::s3::Routes()),
                                                        &api::s3::ApplyCors, &api::s3::BucketAccess);
@@ -225,6 +250,12 @@ Status Region::Start() {
     d.sender = "s3.amazonaws.com";
     return targets_->Deliver(e.arn, d);
   };
+  if (auto st = topics_->Start(targets_.get(), [this](const std::string& url,
+                                                     const std::map<std::string, std::string>& headers,
+                                                     const std::string& body) { return PostWebhook(url, headers, body); });
+      !st.ok()) {
+    return Status(st.code(), fmt::format("region {}: topics: {}", config_.name, st.message()));
+  }
   if (auto st = objects_->StartNotifications(notify, &metrics_); !st.ok()) {
     return Status(st.code(), fmt::format("region {}: notifications: {}", config_.name, st.message()));
   }
@@ -254,12 +285,51 @@ net::awaitable<void> Region::Shutdown(std::chrono::milliseconds grace) {
   objects_->StopNotifications();
   tables_->Stop();
   bus_->Stop();
+  topics_->Stop();
+  webhook_work_.reset();
+  webhook_client_->CloseIdle();
+  if (webhook_thread_.joinable()) webhook_thread_.join();
   queues_->Stop();
   if (auto st = store_->Close(); !st.ok()) {
     common::log::Get("server")->error("region={} storage close failed: {}", config_.name,
                                       st.ToString());
   }
   common::log::Get("server")->info("region={} state=stopped", config_.name);
+}
+
+Status Region::PostWebhook(const std::string& url, const std::map<std::string, std::string>& headers,
+                           const std::string& body) {
+  // http://host[:port]/path — the endpoints SNS subscriptions name.
+  std::string_view rest = url;
+  if (rest.starts_with("https://")) {
+    return Status(ErrorCode::kUnavailable, "https webhooks need the TLS client, which is not built yet");
+  }
+  if (!rest.starts_with("http://")) return Status(ErrorCode::kInvalidArgument, "not an http URL: " + url);
+  rest.remove_prefix(7);
+  auto slash = rest.find('/');
+  std::string authority(rest.substr(0, slash));
+  std::string target = slash == std::string_view::npos ? "/" : std::string(rest.substr(slash));
+  auto to = common::HostPort::Parse(authority.find(':') == std::string::npos ? authority + ":80" : authority);
+  if (!to.ok()) return Status(ErrorCode::kInvalidArgument, "bad webhook address: " + url);
+  net::ClientRequest req{net::http::verb::post, target, 11};
+  for (const auto& [k, v] : headers) req.set(k, v);
+  req.body() = body;
+  std::promise<common::Result<net::ClientResponse>> promise;
+  auto future = promise.get_future();
+  net::HttpClient* client = webhook_client_.get();
+  common::HostPort dest = *to;
+  boost::asio::co_spawn(
+      webhook_ioc_.get_executor(),
+      [client, dest, &req, &promise]() -> net::awaitable<void> {
+        promise.set_value(co_await client->Send(dest, std::move(req)));
+      },
+      boost::asio::detached);
+  auto res = future.get();
+  if (!res.ok()) return res.status();
+  unsigned code = res->result_int();
+  if (code >= 200 && code < 300) return Status::Ok();
+  return Status(code >= 500 ? ErrorCode::kUnavailable : ErrorCode::kInvalidArgument,
+                fmt::format("webhook {} answered {}", url, code));
 }
 
 }  // namespace server

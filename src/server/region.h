@@ -11,8 +11,11 @@
 // Shutdown runs as a coroutine on them.
 
 #include <chrono>
+#include <optional>
+#include <thread>
 #include <memory>
 
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/ssl/context.hpp>
@@ -27,12 +30,14 @@
 #include "auth/credentials.h"
 #include "common/config.h"
 #include "common/metrics.h"
+#include "net/http_client.h"
 #include "net/http_server.h"
 #include "replication/engine.h"
 #include "service/objects/object_service.h"
 #include "service/bus/bus_service.h"
 #include "service/queues/queue_service.h"
 #include "service/targets/local_targets.h"
+#include "service/topics/topic_service.h"
 #include "service/tables/table_service.h"
 #include "storage/kv_store.h"
 
@@ -73,6 +78,10 @@ class Region {
 
  private:
   explicit Region(const common::RegionConfig& config);
+  // Posts an SNS delivery to an http endpoint (blocking; called from the
+  // topic service's delivery threads, runs on the I/O threads).
+  common::Status PostWebhook(const std::string& url, const std::map<std::string, std::string>& headers,
+                             const std::string& body);
   common::Status RecordStart();
 
   common::RegionConfig config_;
@@ -84,6 +93,13 @@ class Region {
   std::unique_ptr<service::tables::TableService> tables_;
   std::unique_ptr<service::queues::QueueService> queues_;
   std::unique_ptr<service::bus::BusService> bus_;
+  std::unique_ptr<service::topics::TopicService> topics_;
+  // SNS http deliveries: their own I/O thread, so that a delivery in
+  // progress never waits for the region's I/O threads (which shut it down).
+  boost::asio::io_context webhook_ioc_;
+  std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> webhook_work_;
+  std::thread webhook_thread_;
+  std::unique_ptr<net::HttpClient> webhook_client_;
   std::unique_ptr<service::LocalTargets> targets_;  // where the bus and notifications deliver
   std::unique_ptr<replication::Engine> replication_;
   // Blocking storage calls of this region's operations (destroyed, and so

@@ -24,6 +24,9 @@ class QueueService;
 namespace service::bus {
 class BusService;
 }
+namespace service::topics {
+class TopicService;
+}
 namespace replication {
 class Engine;
 }
@@ -47,6 +50,7 @@ struct Services {
   service::tables::TableService* tables = nullptr;
   service::queues::QueueService* queues = nullptr;
   service::bus::BusService* bus = nullptr;
+  service::topics::TopicService* topics = nullptr;
   replication::Engine* replication = nullptr;
   // Threads for blocking storage calls (see common/blocking.h); null = inline.
   boost::asio::thread_pool* blocking = nullptr;

@@ -54,6 +54,14 @@ const ErrorMap& QueryErrorMap() {
       {"BatchRequestTooLong", {status::bad_request, "AWS.SimpleQueueService.BatchRequestTooLong"}},
       {"InvalidBatchEntryId", {status::bad_request, "AWS.SimpleQueueService.InvalidBatchEntryId"}},
       {"InvalidIdFormat", {status::bad_request, "InvalidIdFormat"}},
+      // SNS.
+      {"NotFound", {status::not_found, "NotFound"}},
+      {"InvalidParameter", {status::bad_request, "InvalidParameter"}},
+      {"ResourceNotFound", {status::not_found, "ResourceNotFound"}},
+      {"AuthorizationError", {status::forbidden, "AuthorizationError"}},
+      {"EmptyBatchRequestException", {status::bad_request, "EmptyBatchRequest"}},
+      {"TooManyEntriesInBatchRequestException", {status::bad_request, "TooManyEntriesInBatchRequest"}},
+      {"BatchEntryIdsNotDistinctException", {status::bad_request, "BatchEntryIdsNotDistinct"}},
   });
   return kMap;
 }

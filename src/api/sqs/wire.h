@@ -28,6 +28,7 @@
 
 #include "api/common/blocking.h"
 #include "api/common/op.h"
+#include "api/query/input.h"
 #include "service/queues/queue_service.h"
 
 namespace api::sqs {
@@ -42,27 +43,7 @@ inline constexpr uint64_t kMaxRequestBytes = 32 << 20;
 #define STRATUS_SQS_SPEC(op) \
   OpSpec { .name = #op, .action = "sqs:" #op, .body = BodyPolicy::kBuffered, .max_body = ::api::sqs::kMaxRequestBytes }
 
-// Reads one request's members. Missing required members are MissingParameter
-// ("The request must contain the parameter QueueUrl."), members of the wrong
-// type InvalidParameterValue.
-class Input {
- public:
-  explicit Input(boost::json::object o) : o_(std::move(o)) {}
-  const boost::json::object& json() const { return o_; }
-
-  Result<std::string> RequiredString(std::string_view member) const;
-  Result<std::optional<std::string>> String(std::string_view member) const;
-  Result<std::optional<int64_t>> Int(std::string_view member) const;
-  Result<std::map<std::string, std::string>> StringMap(std::string_view member) const;
-  Result<std::vector<std::string>> StringList(std::string_view member) const;
-  // Null when absent.
-  Result<const boost::json::array*> Array(std::string_view member) const;
-  // MessageAttributes / MessageSystemAttributes: binary values decoded.
-  Result<queues::MessageAttributes> MessageAttributes(std::string_view member) const;
-
- private:
-  boost::json::object o_;
-};
+using Input = query::Input;
 
 // The queue a request names: the last path segment of its QueueUrl or, when a
 // Query request has none, of the URL it was sent to (older SDKs post to the

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "common/checksum.h"
+#include "service/topics/topic_service.h"
 #include "service/queues/queue_service.h"
 
 namespace service {
@@ -27,7 +28,26 @@ common::Status LocalTargets::Deliver(std::string_view arn, const Delivery& d) {
     if (!sent.ok()) return sent.status();
     return (*sent)[0].status();
   }
-  if (arn.starts_with("arn:aws:sns:") || arn.starts_with("arn:aws:lambda:")) {
+  std::string sns = fmt::format("arn:aws:sns:{}:{}:", region_, account_);
+  if (arn.starts_with(sns) && topics_ != nullptr) {
+    topics::PublishRequest p;
+    p.topic_arn = std::string(arn);
+    p.message = d.body;
+    p.subject = d.subject;
+    p.attributes = d.attributes;
+    p.group_id = d.group_id;
+    p.deduplication_id = d.deduplication_id;
+    if (p.group_id.empty() && arn.ends_with(".fifo")) p.group_id = "default";
+    if (p.deduplication_id.empty() && arn.ends_with(".fifo")) {
+      p.deduplication_id = common::HexEncode(common::Digest(common::ChecksumAlgorithm::kSha256, p.message));
+    }
+    std::vector<topics::PublishRequest> batch;
+    batch.push_back(std::move(p));
+    auto res = topics_->Publish(std::move(batch));
+    if (!res.ok()) return res.status();
+    return (*res)[0].status();
+  }
+  if (arn.starts_with("arn:aws:lambda:")) {
     return common::Status(common::ErrorCode::kUnavailable, fmt::format("{} is not served in this region yet", arn));
   }
   return common::Status(common::ErrorCode::kNotFound, fmt::format("no target {} in region {}", arn, region_));

@@ -5,8 +5,18 @@
 
 #include <string_view>
 
+namespace api::query {
+class ServiceModel;
+}
+
 namespace api::query::models {
 
+// The models' JSON text.
 std::string_view Sqs();
+std::string_view Sns();
+
+// The parsed models (built once; never null: the embedded text is tested).
+const ServiceModel& SqsModel();
+const ServiceModel& SnsModel();
 
 }  // namespace api::query::models
