@@ -1,10 +1,11 @@
 // libFuzzer target for the Query protocol codec (src/api/query/model.h) with
-// SQS's model, and the SQS request readers (src/api/sqs/wire.h) it feeds.
+// SQS's and SNS's models, and the request readers (src/api/query/input.h) it
+// feeds.
 //
 // Input grammar: the raw bytes are one form-encoded request body
 // ("Action=SendMessageBatch&SendMessageBatchRequestEntry.1.Id=a&..."), parsed
-// as the Query protocol parses it, then decoded as the input of every SQS
-// operation.
+// as the Query protocol parses it, then decoded as the input of every SQS and
+// SNS operation.
 //
 // Properties checked beyond "no crash, leak or UB":
 //   1. Decoding fails only with kInvalidArgument.
@@ -13,12 +14,13 @@
 
 #include <cstdint>
 #include <cstdlib>
+#include <span>
 #include <string_view>
 
 #include "api/common/query_string.h"
 #include "api/query/model.h"
 #include "api/query/models/models.h"
-#include "api/sqs/wire.h"
+#include "api/query/input.h"
 
 namespace {
 
@@ -28,36 +30,53 @@ constexpr std::string_view kOps[] = {
     "ListDeadLetterSourceQueues", "ListMessageMoveTasks", "ListQueueTags", "ListQueues", "PurgeQueue",
     "ReceiveMessage", "RemovePermission", "SendMessage", "SendMessageBatch", "SetQueueAttributes",
     "StartMessageMoveTask", "TagQueue", "UntagQueue"};
+constexpr std::string_view kSnsOps[] = {
+    "ConfirmSubscription", "CreateTopic", "DeleteTopic", "GetSubscriptionAttributes", "GetTopicAttributes",
+    "ListSubscriptions", "ListSubscriptionsByTopic", "ListTagsForResource", "ListTopics", "Publish",
+    "PublishBatch", "SetSubscriptionAttributes", "SetTopicAttributes", "Subscribe", "TagResource",
+    "Unsubscribe", "UntagResource"};
 
-void ReadAll(const api::sqs::Input& in) {
-  for (std::string_view m : {"QueueUrl", "QueueName", "MessageBody", "ReceiptHandle", "SourceArn"}) {
+void ReadAll(const api::query::Input& in) {
+  for (std::string_view m : {"QueueUrl", "QueueName", "MessageBody", "ReceiptHandle", "SourceArn", "TopicArn",
+                             "Message"}) {
     (void)in.String(m);
   }
   (void)in.Int("MaxNumberOfMessages");
   (void)in.StringMap("Attributes");
   (void)in.StringList("AttributeNames");
   (void)in.MessageAttributes("MessageAttributes");
+  (void)in.Array("Tags");
+  if (auto entries = in.Array("PublishBatchRequestEntries"); entries.ok() && *entries != nullptr) {
+    for (const auto& e : **entries) {
+      if (e.is_object()) (void)api::query::Input(e.as_object()).MessageAttributes("MessageAttributes");
+    }
+  }
   if (auto entries = in.Array("Entries"); entries.ok() && *entries != nullptr) {
     for (const auto& e : **entries) {
-      if (e.is_object()) (void)api::sqs::Input(e.as_object()).MessageAttributes("MessageAttributes");
+      if (e.is_object()) (void)api::query::Input(e.as_object()).MessageAttributes("MessageAttributes");
     }
   }
 }
 
 }  // namespace
 
-extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  static const auto model = api::query::ServiceModel::Parse(api::query::models::Sqs()).value();
-  auto params = api::ParseQuery(std::string_view(reinterpret_cast<const char*>(data), size), true);
-  if (!params) return 0;
-  for (std::string_view op : kOps) {
-    auto in = model->DecodeInput(op, *params);
+static void DecodeAll(const api::query::ServiceModel& model, const api::Params& params,
+               std::span<const std::string_view> ops) {
+  for (std::string_view op : ops) {
+    auto in = model.DecodeInput(op, params);
     if (!in.ok()) {
       if (in.status().code() != common::ErrorCode::kInvalidArgument) std::abort();
       continue;
     }
-    ReadAll(api::sqs::Input(*in));
-    (void)model->EncodeOutput(op, *in, "R");
+    ReadAll(api::query::Input(*in));
+    (void)model.EncodeOutput(op, *in, "R");
   }
+}
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  auto params = api::ParseQuery(std::string_view(reinterpret_cast<const char*>(data), size), true);
+  if (!params) return 0;
+  DecodeAll(api::query::models::SqsModel(), *params, kOps);
+  DecodeAll(api::query::models::SnsModel(), *params, kSnsOps);
   return 0;
 }
