@@ -42,6 +42,11 @@
 //   request_timeout_seconds = 30 # inactivity per request to a destination, >= 1
 //   part_size_mib = 8            # larger objects are sent multipart in parts of this size, 5..512
 //
+//   [email]                      # optional; where SNS email subscriptions are delivered
+//   smtp_relay = "127.0.0.1:25"  # optional; an SMTP relay ("host:port", plain, no auth);
+//                                # without it mail is written as .eml files to <region data>/mail/
+//   from = "alerts@example.com"  # optional; the envelope and header sender
+//
 //   [[replication.endpoints]]    # a destination outside this process (or a bucket elsewhere)
 //   region = "ap-southeast-1"    # required; the region requests are signed for
 //   endpoint = "127.0.0.1:4567"  # required; its S3 endpoint, "host:port" (plain HTTP)
@@ -361,13 +366,14 @@ class Loader {
           fmt::format("{}: {}", Where(source_, e.source().begin), e.description()));
     }
     TableReader top(source_, root, "");
-    STRATUS_RETURN_IF_ERROR(top.RejectUnknownKeys({"server", "limits", "tls", "admin", "regions", "replication"}));
+    STRATUS_RETURN_IF_ERROR(top.RejectUnknownKeys({"server", "limits", "tls", "admin", "regions", "replication", "email"}));
     STRATUS_RETURN_IF_ERROR(ReadServer(top));
     STRATUS_RETURN_IF_ERROR(ReadLimits(top));
     STRATUS_RETURN_IF_ERROR(ReadTls(top));
     STRATUS_RETURN_IF_ERROR(ReadAdmin(top));
     STRATUS_RETURN_IF_ERROR(ReadRegions(top));
     STRATUS_RETURN_IF_ERROR(ReadReplication(top));
+    STRATUS_RETURN_IF_ERROR(ReadEmail(top));
     return std::move(config_);
   }
 
@@ -462,6 +468,24 @@ class Loader {
         return r.Invalid("secret_access_key",
                          "must be printable ASCII without spaces or control characters");
       }
+    }
+    return Status::Ok();
+  }
+
+  Status ReadEmail(const TableReader& top) {
+    CONFIG_ASSIGN_OR_RETURN(const toml::table* table, top.Table("email"));
+    if (table == nullptr) return Status::Ok();
+    TableReader r(source_, *table, "email");
+    STRATUS_RETURN_IF_ERROR(r.RejectUnknownKeys({"smtp_relay", "from"}));
+    CONFIG_ASSIGN_OR_RETURN(std::string relay, r.String("smtp_relay", std::string()));
+    if (!relay.empty()) {
+      Result<HostPort> parsed = HostPort::Parse(relay);
+      if (!parsed.ok()) return r.Invalid("smtp_relay", parsed.status().message());
+      config_.email.smtp_relay = std::move(parsed).value();
+    }
+    CONFIG_ASSIGN_OR_RETURN(config_.email.from, r.String("from", config_.email.from));
+    if (config_.email.from.find('@') == std::string::npos || config_.email.from.find_first_of("\r\n<>") != std::string::npos) {
+      return r.Invalid("from", fmt::format("{} is not an email address", Quote(config_.email.from)));
     }
     return Status::Ok();
   }

@@ -76,6 +76,13 @@ struct ReplicationSettings {
   std::vector<ReplicationEndpoint> endpoints;
 };
 
+// Where SNS email deliveries go: an SMTP relay, or (by default) .eml files in
+// each region's mail/ folder.
+struct EmailSettings {
+  std::optional<HostPort> smtp_relay;  // plain SMTP, no authentication (a local relay)
+  std::string from = "no-reply@sns.stratus.local";
+};
+
 struct Config {
   std::filesystem::path source;     // the file it was read from ("" for defaults)
   std::filesystem::path data_root;  // --data, or [server].data_dir, or ./data
@@ -87,6 +94,7 @@ struct Config {
   AdminCredentials admin;
   std::vector<RegionConfig> regions;  // at least one; names and addresses unique
   ReplicationSettings replication;
+  EmailSettings email;
 };
 
 // Reads and validates `file`. `data_root_override` (the --data flag) wins over

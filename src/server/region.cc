@@ -18,6 +18,7 @@
 #include "api/s3/routes.h"
 #include "api/sns/routes.h"
 #include "api/sqs/routes.h"
+#include "server/smtp.h"
 #include "service/objects/notifications.h"
 #include "api/sts/service.h"
 #include "common/log.h"
@@ -127,6 +128,8 @@ Result<std::unique_ptr<Region>> Region::Open(const common::Config& config,
   service::topics::TopicServiceOptions topic_options;
   topic_options.region = rc.name;
   topic_options.mail_dir = rc.data_dir / "mail";
+  topic_options.email_from = config.email.from;
+  region->smtp_relay_ = config.email.smtp_relay;
   topic_options.public_url = fmt::format("{}://{}", tls ? "https" : "http", rc.endpoint.ToString());
   auto topics = service::topics::TopicService::Open(*region->store_, topic_options, &region->metrics_);
   if (!topics.ok()) {
@@ -252,7 +255,13 @@ Status Region::Start() {
   };
   if (auto st = topics_->Start(targets_.get(), [this](const std::string& url,
                                                      const std::map<std::string, std::string>& headers,
-                                                     const std::string& body) { return PostWebhook(url, headers, body); });
+                                                     const std::string& body) { return PostWebhook(url, headers, body); },
+                                    smtp_relay_ ? service::topics::EmailSender([relay = *smtp_relay_](
+                                                                                  const std::string& from, const std::string& to,
+                                                                                  const std::string& message) {
+                                      return SendMail(relay, from, to, message);
+                                    })
+                                                : service::topics::EmailSender());
       !st.ok()) {
     return Status(st.code(), fmt::format("region {}: topics: {}", config_.name, st.message()));
   }

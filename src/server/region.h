@@ -100,6 +100,7 @@ class Region {
   std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> webhook_work_;
   std::thread webhook_thread_;
   std::unique_ptr<net::HttpClient> webhook_client_;
+  std::optional<common::HostPort> smtp_relay_;  // [email].smtp_relay
   std::unique_ptr<service::LocalTargets> targets_;  // where the bus and notifications deliver
   std::unique_ptr<replication::Engine> replication_;
   // Blocking storage calls of this region's operations (destroyed, and so

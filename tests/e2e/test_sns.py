@@ -7,6 +7,7 @@ import glob
 import http.server
 import json
 import os
+import socketserver
 import subprocess
 import threading
 import time
@@ -167,6 +168,80 @@ def test_email_is_written_to_the_mail_folder(stratus):
     mails = sorted(glob.glob(os.path.join(mail_dir, "*.eml")))
     alert = open(mails[-1]).read()
     assert "Subject: Disk alert" in alert and "the disk is full" in alert and "To: ops@example.com" in alert
+
+
+class _Smtp(socketserver.StreamRequestHandler):
+    """A minimal SMTP relay: accepts every message and keeps it."""
+    messages = []
+
+    def reply(self, line):
+        self.wfile.write(line.encode() + b"\r\n")
+
+    def handle(self):
+        self.reply("220 test relay")
+        mail = {"to": [], "data": ""}
+        while True:
+            line = self.rfile.readline().decode().rstrip("\r\n")
+            if not line:
+                return
+            verb = line.split(" ")[0].upper().split(":")[0]
+            if verb == "EHLO":
+                self.wfile.write(b"250-test relay\r\n250 8BITMIME\r\n")
+            elif verb == "MAIL":
+                mail["from"] = line.split(":", 1)[1].strip("<> ")
+                self.reply("250 ok")
+            elif verb == "RCPT":
+                mail["to"].append(line.split(":", 1)[1].strip("<> "))
+                self.reply("250 ok")
+            elif verb == "DATA":
+                self.reply("354 go on")
+                lines = []
+                while True:
+                    l = self.rfile.readline().decode()
+                    if l == ".\r\n":
+                        break
+                    lines.append(l[1:] if l.startswith("..") else l)
+                mail["data"] = "".join(lines)
+                _Smtp.messages.append(dict(mail))
+                self.reply("250 queued")
+            elif verb == "QUIT":
+                self.reply("221 bye")
+                return
+            else:
+                self.reply("502 unknown")
+
+
+def test_email_through_an_smtp_relay(stratus_factory):
+    port = free_port()
+    server = socketserver.ThreadingTCPServer(("127.0.0.1", port), _Smtp)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        _Smtp.messages.clear()
+        s = stratus_factory(regions=(REGION,), extra=f'[email]\nsmtp_relay = "127.0.0.1:{port}"\nfrom = "alerts@example.com"\n').start()
+        sns = client(s, "sns")
+        arn = sns.create_topic(Name="relayed")["TopicArn"]
+        sns.subscribe(TopicArn=arn, Protocol="email", Endpoint="oncall@example.com")
+        deadline = time.time() + 10
+        while not _Smtp.messages and time.time() < deadline:
+            time.sleep(0.05)
+        confirm = _Smtp.messages[0]
+        assert confirm["from"] == "alerts@example.com" and confirm["to"] == ["oncall@example.com"]
+        link = next(l for l in confirm["data"].splitlines() if "Action=ConfirmSubscription" in l).strip()
+        urllib.request.urlopen(link).read()
+        # A lone "." ends SMTP DATA unless dot-stuffed.
+        sns.publish(TopicArn=arn, Message="first line\n.\n.leading dot stays\nlast line", Subject="Relay test")
+        with pytest.raises(ClientError) as e:
+            sns.publish(TopicArn=arn, Message="x", Subject="x\r\nBcc: victim@example.com")
+        assert e.value.response["Error"]["Code"] == "InvalidParameter"
+        deadline = time.time() + 10
+        while len(_Smtp.messages) < 2 and time.time() < deadline:
+            time.sleep(0.05)
+        body = _Smtp.messages[1]["data"]
+        assert "Subject: Relay test" in body and "first line\r\n.\r\n.leading dot stays\r\nlast line" in body
+        assert len(_Smtp.messages) == 2
+        assert not os.path.exists(os.path.join(s.data, REGION, "mail"))
+    finally:
+        server.shutdown()
 
 
 @pytest.mark.parametrize("cli", [c[0] for c in aws_clis()], ids=lambda c: "debian" if c.startswith("/usr") else "pyenv")

@@ -115,6 +115,7 @@ struct TopicService::Impl {
   std::unique_ptr<Outbox> outbox;
   Targets* targets = nullptr;
   WebhookSender webhooks;
+  EmailSender email;
   std::mutex seq_mu;
   uint64_t last_seq = 0;
   common::metrics::Counter* published = nullptr;
@@ -226,9 +227,10 @@ Result<std::unique_ptr<TopicService>> TopicService::Open(storage::KvStore& kv, T
   return std::unique_ptr<TopicService>(new TopicService(std::move(impl)));
 }
 
-Status TopicService::Start(Targets* targets, WebhookSender webhooks) {
+Status TopicService::Start(Targets* targets, WebhookSender webhooks, EmailSender email) {
   impl_->targets = targets;
   impl_->webhooks = std::move(webhooks);
+  impl_->email = std::move(email);
   return impl_->outbox->Start();
 }
 
@@ -372,7 +374,8 @@ Result<std::string> TopicService::Subscribe(std::string_view topic_arn, std::str
                                "email-json, lambda)", protocol));
   }
   if ((protocol == "http" && !endpoint.starts_with("http://")) || (protocol == "https" && !endpoint.starts_with("https://")) ||
-      ((protocol == "email" || protocol == "email-json") && endpoint.find('@') == std::string_view::npos) ||
+      ((protocol == "email" || protocol == "email-json") &&
+       (endpoint.find('@') == std::string_view::npos || endpoint.find_first_of("\r\n<> ,") != std::string_view::npos)) ||
       ((protocol == "sqs" || protocol == "lambda") && !endpoint.starts_with("arn:aws:"))) {
     return Invalid(fmt::format("Endpoint Reason: {} is not a valid {} endpoint", endpoint, protocol));
   }
@@ -565,8 +568,7 @@ Result<std::vector<Result<TopicService::Published>>> TopicService::Publish(std::
       }
       std::string text = m.message;
       if (m.json_structure) {
-        std::string_view key = s.protocol == "email-json" ? "email-json" : s.protocol;
-        auto* specific = structure.if_contains(key);
+        auto* specific = structure.if_contains(s.protocol);
         text = specific != nullptr && specific->is_string() ? std::string(specific->as_string())
                                                             : std::string(structure.at("default").as_string());
       }
@@ -630,18 +632,19 @@ std::string TopicService::Impl::Envelope(const json::object& d, const std::strin
 }
 
 Status TopicService::Impl::WriteMail(const std::string& to, const std::string& subject, const std::string& body) {
+  int64_t now = NowMs();
+  std::string id = common::NewUuid();
+  auto tp = std::chrono::system_clock::time_point(std::chrono::milliseconds(now));
+  std::string text = fmt::format(
+      "From: AWS Notifications <{}>\r\nTo: {}\r\nSubject: {}\r\nDate: {:%a, %d %b %Y %H:%M:%S} "
+      "+0000\r\nMessage-ID: <{}@sns.stratus.local>\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=UTF-8\r\n"
+      "Content-Transfer-Encoding: 8bit\r\n\r\n{}\r\n",
+      options.email_from, to, subject, std::chrono::floor<std::chrono::seconds>(tp), id, body);
+  if (email) return email(options.email_from, to, text);
   std::error_code ec;
   std::filesystem::create_directories(options.mail_dir, ec);
   if (ec) return Status(common::ErrorCode::kIoError, "cannot create the mail folder: " + ec.message());
-  int64_t now = NowMs();
-  std::string id = common::NewUuid();
   std::string name = fmt::format("{}-{}.eml", now, id);
-  auto tp = std::chrono::system_clock::time_point(std::chrono::milliseconds(now));
-  std::string text = fmt::format(
-      "From: AWS Notifications <no-reply@sns.{}.stratus.local>\r\nTo: {}\r\nSubject: {}\r\nDate: {:%a, %d %b %Y %H:%M:%S} "
-      "+0000\r\nMessage-ID: <{}@sns.stratus.local>\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=UTF-8\r\n"
-      "Content-Transfer-Encoding: 8bit\r\n\r\n{}\r\n",
-      options.region, to, subject, std::chrono::floor<std::chrono::seconds>(tp), id, body);
   auto tmp = options.mail_dir / ("." + name + ".tmp");
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return Status(common::ErrorCode::kIoError, "cannot write mail: " + std::string(std::strerror(errno)));

@@ -13,9 +13,10 @@
 //   http/https → a POST of the envelope, through the WebhookSender the server
 //                provides; a subscription is confirmed by the endpoint
 //                visiting the SubscribeURL of its SubscriptionConfirmation
-//   email, email-json → an .eml file in the mail folder (SNS's text message or
-//                the JSON envelope); email subscriptions are confirmed by the
-//                link in the confirmation mail
+//   email, email-json → through the SMTP relay the server provides, or as an
+//                .eml file in the mail folder (SNS's text message or the JSON
+//                envelope); email subscriptions are confirmed by the link in
+//                the confirmation mail
 // A delivery that keeps failing (about ten minutes) goes to the
 // subscription's RedrivePolicy dead-letter queue if it has one, else it is
 // dropped; both are counted.
@@ -70,10 +71,15 @@ struct PublishRequest {
 using WebhookSender =
     std::function<Status(const std::string& url, const std::map<std::string, std::string>& headers, const std::string& body)>;
 
+// Sends one email (`message` is the whole RFC 5322 text, headers included)
+// through an SMTP relay; the server provides it when one is configured.
+using EmailSender = std::function<Status(const std::string& from, const std::string& to, const std::string& message)>;
+
 struct TopicServiceOptions {
   std::string region;
   std::string account = "000000000000";
-  std::filesystem::path mail_dir;  // where email deliveries are written
+  std::filesystem::path mail_dir;  // where email deliveries are written without an SMTP relay
+  std::string email_from = "no-reply@sns.stratus.local";
   // The base URL of this region's endpoint, for SubscribeURL/UnsubscribeURL.
   std::string public_url = "http://127.0.0.1";
   int delivery_threads = 2;
@@ -86,9 +92,9 @@ class TopicService {
                                                     common::metrics::Registry* metrics = nullptr);
   ~TopicService();
 
-  // Starts deliveries; `targets` (queues, functions) and `webhooks` must
-  // outlive Stop().
-  Status Start(Targets* targets, WebhookSender webhooks);
+  // Starts deliveries; `targets` (queues, functions), `webhooks` and `email`
+  // must outlive Stop(). Without `email`, mail is written to the mail folder.
+  Status Start(Targets* targets, WebhookSender webhooks, EmailSender email = nullptr);
   void Stop();
 
   // Creates the topic or returns the existing one's ARN (attributes must

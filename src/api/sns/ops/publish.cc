@@ -30,7 +30,12 @@ Result<topics::PublishRequest> ParseMessage(const Input& in) {
   if (!group.ok()) return group.status();
   if (!dedup.ok()) return dedup.status();
   r.subject = subject->value_or("");
-  if (r.subject.size() > 100) return Invalid("Subject");
+  // As SNS: under 100 characters, no line breaks or control characters (it
+  // becomes an email's Subject header).
+  if (r.subject.size() >= 100) return Invalid("Subject");
+  for (unsigned char c : r.subject) {
+    if (c < 0x20 || c == 0x7f) return Invalid("Subject: line breaks and control characters are not allowed");
+  }
   if (*structure && **structure != "json") return Invalid("MessageStructure");
   r.json_structure = structure->has_value();
   r.group_id = group->value_or("");
