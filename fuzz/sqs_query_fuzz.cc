@@ -5,12 +5,16 @@
 // Input grammar: the raw bytes are one form-encoded request body
 // ("Action=SendMessageBatch&SendMessageBatchRequestEntry.1.Id=a&..."), parsed
 // as the Query protocol parses it, then decoded as the input of every SQS and
-// SNS operation.
+// SNS operation. The same bytes are also read as a response the AWS client
+// received (DecodeOutput of every operation, DecodeError): a server's answer
+// is untrusted input too.
 //
 // Properties checked beyond "no crash, leak or UB":
 //   1. Decoding fails only with kInvalidArgument.
 //   2. What decodes reads through every Input accessor without crashing, and
-//      the decoded object renders as XML (as an output would) without crashing.
+//      the decoded object renders as XML (as an output would) and encodes
+//      back to form parameters (as the client sends them) without crashing.
+//   3. DecodeOutput fails only with kInvalidArgument.
 
 #include <cstdint>
 #include <cstdlib>
@@ -70,11 +74,27 @@ static void DecodeAll(const api::query::ServiceModel& model, const api::Params& 
     }
     ReadAll(api::query::Input(*in));
     (void)model.EncodeOutput(op, *in, "R");
+    auto form = model.EncodeInput(op, *in);
+    if (!form.ok() && form.status().code() != common::ErrorCode::kInvalidArgument) std::abort();
+  }
+}
+
+static void DecodeResponses(const api::query::ServiceModel& model, std::string_view xml,
+                            std::span<const std::string_view> ops) {
+  for (std::string_view op : ops) {
+    auto out = model.DecodeOutput(op, xml);
+    if (!out.ok() && out.status().code() != common::ErrorCode::kInvalidArgument) std::abort();
   }
 }
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  auto params = api::ParseQuery(std::string_view(reinterpret_cast<const char*>(data), size), true);
+  std::string_view text(reinterpret_cast<const char*>(data), size);
+  if (text.starts_with("<")) {
+    DecodeResponses(api::query::models::SqsModel(), text, kOps);
+    DecodeResponses(api::query::models::SnsModel(), text, kSnsOps);
+    (void)api::query::ServiceModel::DecodeError(text);
+  }
+  auto params = api::ParseQuery(text, true);
   if (!params) return 0;
   DecodeAll(api::query::models::SqsModel(), *params, kOps);
   DecodeAll(api::query::models::SnsModel(), *params, kSnsOps);

@@ -1,10 +1,14 @@
 #include "api/query/model.h"
 
+#include <algorithm>
 #include <charconv>
+#include <cmath>
+#include <ctime>
 
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
 #include <fmt/format.h>
+#include <pugixml.hpp>
 
 #include "api/rest_xml/errors.h"
 
@@ -68,14 +72,24 @@ std::string_view NameOr(const Ref& r, std::string_view fallback) {
 
 using Shape = ServiceModel::Shape;
 
+// The prefix of a list's numbered parameters: "{p}.member" (or the member's
+// locationName); for a flattened list `p` itself, its last part replaced by
+// the member's locationName if it has one.
+std::string ListItemPrefix(const std::string& p, bool flattened, const Shape& list) {
+  if (!flattened) return Join(p, NameOr(list.member, "member"));
+  const std::string& item = list.member.xml_name;
+  if (item.empty()) return p;
+  auto dot = p.rfind('.');
+  return dot == std::string::npos ? item : fmt::format("{}.{}", p.substr(0, dot), item);
+}
+
 // --- Query parameters → JSON ------------------------------------------------
 
 class Decoder {
  public:
   explicit Decoder(const Params& params) : params_(params) {}
 
-  Result<std::optional<json::value>> Value(const Shape& shape, const std::string& p, bool flattened,
-                                           std::string_view list_member_name) {
+  Result<std::optional<json::value>> Value(const Shape& shape, const std::string& p, bool flattened) {
     switch (shape.kind) {
       case Kind::kStructure: {
         auto o = Structure(shape, p);
@@ -84,7 +98,7 @@ class Decoder {
         return std::optional<json::value>(std::move(*o));
       }
       case Kind::kList:
-        return List(shape, p, flattened, list_member_name);
+        return List(shape, p, flattened);
       case Kind::kMap:
         return Map(shape, p, flattened);
       default:
@@ -96,7 +110,7 @@ class Decoder {
     json::object out;
     for (const Ref& m : shape.members) {
       std::string p = Join(prefix, NameOr(m, m.name));
-      auto v = Value(*m.shape, p, m.flattened, m.shape->member.xml_name);
+      auto v = Value(*m.shape, p, m.flattened);
       if (!v.ok()) return v.status();
       if (v->has_value()) out[m.name] = std::move(**v);
     }
@@ -104,23 +118,11 @@ class Decoder {
   }
 
  private:
-  Result<std::optional<json::value>> List(const Shape& shape, const std::string& p, bool flattened,
-                                          std::string_view member_name) {
-    std::string list_prefix;
-    if (flattened) {
-      list_prefix = p;
-      if (!member_name.empty()) {
-        auto dot = p.rfind('.');
-        list_prefix = dot == std::string::npos ? std::string(member_name)
-                                               : fmt::format("{}.{}", p.substr(0, dot), member_name);
-      }
-    } else {
-      list_prefix = Join(p, NameOr(shape.member, "member"));
-    }
+  Result<std::optional<json::value>> List(const Shape& shape, const std::string& p, bool flattened) {
+    std::string list_prefix = ListItemPrefix(p, flattened, shape);
     json::array out;
     for (size_t i = 1;; ++i) {
-      auto v = Value(*shape.member.shape, fmt::format("{}.{}", list_prefix, i), shape.member.flattened,
-                     shape.member.shape->member.xml_name);
+      auto v = Value(*shape.member.shape, fmt::format("{}.{}", list_prefix, i), shape.member.flattened);
       if (!v.ok()) return v.status();
       if (!v->has_value()) break;
       out.push_back(std::move(**v));
@@ -141,8 +143,7 @@ class Decoder {
     for (size_t i = 1;; ++i) {
       auto k = params_.find(fmt::format("{}.{}.{}", full, i, key_name));
       if (k == params_.end()) break;
-      auto v = Value(*shape.value.shape, fmt::format("{}.{}.{}", full, i, value_name), shape.value.flattened,
-                     shape.value.shape->member.xml_name);
+      auto v = Value(*shape.value.shape, fmt::format("{}.{}.{}", full, i, value_name), shape.value.flattened);
       if (!v.ok()) return v.status();
       out[k->second] = v->has_value() ? std::move(**v) : json::value(json::string());
     }
@@ -247,6 +248,240 @@ void AppendValue(std::string& out, const Shape& shape, const json::value& v) {
     return;
   }
   AppendScalar(out, v);
+}
+
+// --- JSON → Query parameters (a client's request) ---------------------------
+
+Status WrongType(std::string_view p, std::string_view want) {
+  return Status(common::ErrorCode::kInvalidArgument, fmt::format("parameter {} must be {}", p, want));
+}
+
+// Seconds since the epoch as botocore writes ISO 8601 timestamps:
+// 2024-05-01T12:00:00Z, with .ffffff when there is a fraction.
+std::string Iso8601(double epoch_seconds) {
+  const int64_t micros = std::llround(epoch_seconds * 1e6);
+  int64_t secs = micros / 1'000'000, frac = micros % 1'000'000;
+  if (frac < 0) {  // before the epoch: round the seconds down
+    secs -= 1;
+    frac += 1'000'000;
+  }
+  const std::time_t t = static_cast<std::time_t>(secs);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  std::string out = fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                                tm.tm_hour, tm.tm_min, tm.tm_sec);
+  if (frac != 0) fmt::format_to(std::back_inserter(out), ".{:06}", frac);
+  return out + 'Z';
+}
+
+class Encoder {
+ public:
+  // Adds the parameters of `v`, a value of `r`'s shape, named `p`. Nulls are
+  // left out, as if absent.
+  Status Value(const Ref& r, const json::value& v, const std::string& p) {
+    const Shape& shape = *r.shape;
+    if (v.is_null()) return Status::Ok();
+    switch (shape.kind) {
+      case Kind::kStructure:
+        if (!v.is_object()) return WrongType(p, "an object");
+        return Structure(shape, v.as_object(), p);
+      case Kind::kList:
+        if (!v.is_array()) return WrongType(p, "an array");
+        return List(r, v.as_array(), p);
+      case Kind::kMap:
+        if (!v.is_object()) return WrongType(p, "an object");
+        return Map(r, v.as_object(), p);
+      case Kind::kString:
+      case Kind::kBlob:  // already base64, as the JSON protocol carries it
+        if (!v.is_string()) return WrongType(p, "a string");
+        return Add(p, v.as_string());
+      case Kind::kInteger:
+        if (v.is_int64()) return Add(p, std::to_string(v.as_int64()));
+        if (v.is_uint64()) return Add(p, std::to_string(v.as_uint64()));
+        return WrongType(p, "an integer");
+      case Kind::kBoolean:
+        if (!v.is_bool()) return WrongType(p, "a boolean");
+        return Add(p, v.as_bool() ? "true" : "false");
+      case Kind::kDouble:
+        if (!v.is_number()) return WrongType(p, "a number");
+        return Add(p, fmt::format("{}", v.to_number<double>()));
+      case Kind::kTimestamp:
+        if (v.is_string()) return Add(p, v.as_string());
+        if (!v.is_number()) return WrongType(p, "a timestamp");
+        return Add(p, Iso8601(v.to_number<double>()));
+    }
+    return Status::Ok();
+  }
+
+  // Members in the order `o` gives them; kInvalidArgument for a member the
+  // shape does not name.
+  Status Structure(const Shape& shape, const json::object& o, const std::string& prefix) {
+    for (const auto& member : o) {
+      std::string_view key = member.key();
+      const json::value& v = member.value();
+      auto m = std::find_if(shape.members.begin(), shape.members.end(), [key](const Ref& r) { return r.name == key; });
+      if (m == shape.members.end()) {
+        return Status(common::ErrorCode::kInvalidArgument, fmt::format("unknown parameter {}", Join(prefix, key)));
+      }
+      STRATUS_RETURN_IF_ERROR(Value(*m, v, Join(prefix, NameOr(*m, m->name))));
+    }
+    return Status::Ok();
+  }
+
+  std::vector<std::pair<std::string, std::string>> Take() && { return std::move(params_); }
+
+ private:
+  Status List(const Ref& r, const json::array& a, const std::string& p) {
+    if (a.empty()) return Add(p, "");  // an empty list is the bare name
+    std::string item_prefix = ListItemPrefix(p, r.flattened, *r.shape);
+    for (size_t i = 0; i < a.size(); ++i) {
+      STRATUS_RETURN_IF_ERROR(Value(r.shape->member, a[i], fmt::format("{}.{}", item_prefix, i + 1)));
+    }
+    return Status::Ok();
+  }
+
+  Status Map(const Ref& r, const json::object& o, const std::string& p) {
+    const Shape& shape = *r.shape;
+    std::string entry_prefix = r.flattened ? p : p + ".entry";
+    size_t i = 0;
+    for (const auto& [k, v] : o) {
+      ++i;
+      STRATUS_RETURN_IF_ERROR(Add(fmt::format("{}.{}.{}", entry_prefix, i, NameOr(shape.key, "key")), k));
+      STRATUS_RETURN_IF_ERROR(Value(shape.value, v, fmt::format("{}.{}.{}", entry_prefix, i, NameOr(shape.value, "value"))));
+    }
+    return Status::Ok();
+  }
+
+  Status Add(std::string name, std::string_view value) {
+    params_.emplace_back(std::move(name), std::string(value));
+    return Status::Ok();
+  }
+
+  std::vector<std::pair<std::string, std::string>> params_;
+};
+
+// --- Query XML → JSON (a client's response) ---------------------------------
+
+// pugixml's defaults plus white space kept when it is an element's only text,
+// so that a value of " " survives.
+constexpr unsigned kXmlParseOptions = pugi::parse_default | pugi::parse_ws_pcdata_single;
+
+Status MalformedXml(std::string_view what) {
+  return Status(common::ErrorCode::kInvalidArgument, fmt::format("malformed Query response: {}", what));
+}
+
+std::string_view LocalName(pugi::xml_node n) {
+  std::string_view name = n.name();
+  const size_t colon = name.rfind(':');
+  return colon == std::string_view::npos ? name : name.substr(colon + 1);
+}
+
+// The first child element named `name` (in any namespace), or a null node.
+pugi::xml_node Child(pugi::xml_node parent, std::string_view name) {
+  for (pugi::xml_node c : parent.children()) {
+    if (c.type() == pugi::node_element && LocalName(c) == name) return c;
+  }
+  return {};
+}
+
+// The element a structure member is read from: its serialized name, except
+// that a flattened list's items carry the name of the list's member.
+std::string_view MemberElement(const Ref& m) {
+  if (m.shape->kind == Kind::kList && m.flattened && !m.shape->member.xml_name.empty()) {
+    return m.shape->member.xml_name;
+  }
+  return NameOr(m, m.name);
+}
+
+Result<json::value> ReadValue(const Ref& r, pugi::xml_node node);
+
+// Adds `item`, a list's item element or a map's entry element (<key/><value/>),
+// to `out`: an array or object.
+Status ReadItem(const Shape& container, pugi::xml_node item, json::value& out) {
+  if (container.kind == Kind::kList) {
+    auto v = ReadValue(container.member, item);
+    if (!v.ok()) return v.status();
+    out.as_array().push_back(std::move(*v));
+    return Status::Ok();
+  }
+  pugi::xml_node key = Child(item, NameOr(container.key, "key"));
+  if (!key) return MalformedXml(fmt::format("a <{}> entry without a key", item.name()));
+  json::value value = json::string();
+  if (pugi::xml_node v = Child(item, NameOr(container.value, "value"))) {
+    auto read = ReadValue(container.value, v);
+    if (!read.ok()) return read.status();
+    value = std::move(*read);
+  }
+  out.as_object()[key.text().get()] = std::move(value);
+  return Status::Ok();
+}
+
+Result<json::object> ReadStructure(const Shape& shape, pugi::xml_node node) {
+  json::object out;
+  for (const Ref& m : shape.members) {
+    const std::string_view name = MemberElement(m);
+    const bool container = m.shape->kind == Kind::kList || m.shape->kind == Kind::kMap;
+    if (!(container && m.flattened)) {
+      if (pugi::xml_node c = Child(node, name)) {
+        auto v = ReadValue(m, c);
+        if (!v.ok()) return v.status();
+        out[m.name] = std::move(*v);
+      }
+      continue;
+    }
+    // Flattened: every child element of that name is an item or entry.
+    json::value items = m.shape->kind == Kind::kList ? json::value(json::array()) : json::value(json::object());
+    bool found = false;
+    for (pugi::xml_node c : node.children()) {
+      if (c.type() != pugi::node_element || LocalName(c) != name) continue;
+      STRATUS_RETURN_IF_ERROR(ReadItem(*m.shape, c, items));
+      found = true;
+    }
+    if (found) out[m.name] = std::move(items);
+  }
+  return out;
+}
+
+Result<json::value> ReadValue(const Ref& r, pugi::xml_node node) {
+  const Shape& shape = *r.shape;
+  switch (shape.kind) {
+    case Kind::kStructure: {
+      auto o = ReadStructure(shape, node);
+      if (!o.ok()) return o.status();
+      return json::value(std::move(*o));
+    }
+    case Kind::kList:
+    case Kind::kMap: {
+      json::value out = shape.kind == Kind::kList ? json::value(json::array()) : json::value(json::object());
+      for (pugi::xml_node c : node.children()) {
+        if (c.type() == pugi::node_element) STRATUS_RETURN_IF_ERROR(ReadItem(shape, c, out));
+      }
+      return out;
+    }
+    default:
+      break;
+  }
+  const std::string_view text = node.text().get();  // "" for an empty element
+  auto invalid = [&] { return MalformedXml(fmt::format("<{}>{}</{}>", node.name(), text, node.name())); };
+  switch (shape.kind) {
+    case Kind::kInteger: {
+      int64_t n = 0;
+      auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+      if (ec != std::errc() || end != text.data() + text.size() || text.empty()) return invalid();
+      return json::value(n);
+    }
+    case Kind::kBoolean:
+      return json::value(text == "true");  // as botocore: anything else is false
+    case Kind::kDouble: {
+      std::string s(text);
+      char* end = nullptr;
+      double d = std::strtod(s.c_str(), &end);
+      if (s.empty() || end != s.c_str() + s.size()) return invalid();
+      return json::value(d);
+    }
+    default:  // strings, blobs (still base64), timestamps (as sent)
+      return json::value(json::string(text));
+  }
 }
 
 }  // namespace
@@ -355,6 +590,51 @@ std::string ServiceModel::EncodeOutput(std::string_view op, const json::object& 
   fmt::format_to(std::back_inserter(out), "<ResponseMetadata><RequestId>{}</RequestId></ResponseMetadata></{}Response>",
                  request_id, op);
   return out;
+}
+
+Result<std::vector<std::pair<std::string, std::string>>> ServiceModel::EncodeInput(std::string_view op,
+                                                                                   const json::object& input) const {
+  auto it = operations_.find(op);
+  if (it == operations_.end()) {
+    return Status(common::ErrorCode::kInvalidArgument, fmt::format("unknown operation {}", op));
+  }
+  Encoder encoder;
+  if (it->second.input != nullptr) {
+    STRATUS_RETURN_IF_ERROR(encoder.Structure(*it->second.input, input, ""));
+  } else if (!input.empty()) {
+    return Status(common::ErrorCode::kInvalidArgument,
+                  fmt::format("unknown parameter {}", std::string_view(input.begin()->key())));
+  }
+  return std::move(encoder).Take();
+}
+
+Result<json::object> ServiceModel::DecodeOutput(std::string_view op, std::string_view xml) const {
+  auto it = operations_.find(op);
+  if (it == operations_.end()) {
+    return Status(common::ErrorCode::kInvalidArgument, fmt::format("unknown operation {}", op));
+  }
+  pugi::xml_document doc;
+  if (!doc.load_buffer(xml.data(), xml.size(), kXmlParseOptions, pugi::encoding_utf8)) return MalformedXml("not XML");
+  pugi::xml_node root = doc.document_element();
+  if (LocalName(root) != fmt::format("{}Response", op)) {
+    return MalformedXml(fmt::format("<{}> where <{}Response> was expected", root.name(), op));
+  }
+  const Operation& operation = it->second;
+  if (operation.output == nullptr) return json::object();
+  pugi::xml_node result = Child(root, operation.result_wrapper);
+  if (!result) return json::object();
+  return ReadStructure(*operation.output, result);
+}
+
+QueryError ServiceModel::DecodeError(std::string_view xml) {
+  pugi::xml_document doc;
+  if (!doc.load_buffer(xml.data(), xml.size(), kXmlParseOptions, pugi::encoding_utf8)) return {};
+  pugi::xml_node root = doc.document_element();
+  pugi::xml_node error = Child(root, "Error");
+  if (!error) error = Child(Child(root, "Errors"), "Error");
+  return QueryError{.type = Child(error, "Type").text().get(),
+                    .code = Child(error, "Code").text().get(),
+                    .message = Child(error, "Message").text().get()};
 }
 
 }  // namespace api::query
