@@ -260,6 +260,11 @@ void SetObjectHeaders(const ObjectVersion& v, bool checksum_mode, net::Response&
   if (checksum_mode && v.checksum_algorithm && !v.checksum.empty()) {
     m.set(common::ChecksumHeader(*v.checksum_algorithm), v.checksum);
     if (!v.checksum_type.empty()) m.set("x-amz-checksum-type", v.checksum_type);
+  } else if (checksum_mode && !v.crc64nvme.empty()) {
+    // Without a checksum of the client's, S3 reports its default: the
+    // CRC64NVME of the whole object, computed as it was written.
+    m.set(common::ChecksumHeader(common::ChecksumAlgorithm::kCrc64Nvme), v.crc64nvme);
+    m.set("x-amz-checksum-type", "FULL_OBJECT");
   }
   if (v.parts.size() > 1) m.set("x-amz-mp-parts-count", std::to_string(v.parts.size()));
 }

@@ -90,10 +90,11 @@ net::awaitable<Result<net::Response>> Read(OpContext& ctx, const ObjectRequest& 
     }
     range = *parsed;
   }
-  if (range && checksum_mode && v.checksum_algorithm && !(range->first == 0 && range->last + 1 == v.size)) {
+  if (range && checksum_mode && !(range->first == 0 && range->last + 1 == v.size)) {
     // A checksum describes the whole object, not a part of it: clients check
     // the body they receive against the header.
-    res.msg.erase(common::ChecksumHeader(*v.checksum_algorithm));
+    if (v.checksum_algorithm) res.msg.erase(common::ChecksumHeader(*v.checksum_algorithm));
+    res.msg.erase(common::ChecksumHeader(common::ChecksumAlgorithm::kCrc64Nvme));
     res.msg.erase("x-amz-checksum-type");
   }
   if (range) {
