@@ -112,7 +112,7 @@ def test_unknown_operations_get_each_protocols_error(stratus):
         client(stratus, "dynamodb", "ap-south-1").list_backups()
     assert e.value.response["Error"]["Code"] == "UnknownOperationException"
     with pytest.raises(botocore.exceptions.ClientError) as e:
-        client(stratus, "sns", "ap-south-1").list_topics()
+        client(stratus, "sns", "ap-south-1").list_platform_applications()
     assert e.value.response["Error"]["Code"] == "InvalidAction"
     status, _, body = get(stratus.endpoint("ap-south-1", "app") + "/no/such/route")
     assert status == 404 and json.loads(body) == {"message": "Not Found"}
