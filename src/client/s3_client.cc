@@ -6,7 +6,8 @@
 
 namespace client {
 
-net::awaitable<common::Result<net::ClientResponse>> S3Client::Send(S3Request request) {
+net::ClientRequest BuildS3Request(S3Request request, std::string_view host, std::string_view region,
+                                  const auth::Credentials& credentials) {
   std::string path = "/" + request.bucket;
   if (!request.key.empty()) path += "/" + auth::UriEncode(request.key, false);
 
@@ -14,11 +15,10 @@ net::awaitable<common::Result<net::ClientResponse>> S3Client::Send(S3Request req
   signable.method = std::string(net::http::to_string(request.method));
   signable.path = path;
   signable.query = request.query;
-  signable.headers = request.headers;
-  signable.headers.emplace_back("host", endpoint_.address.ToString());
+  signable.headers = std::move(request.headers);
+  signable.headers.emplace_back("host", std::string(host));
   signable.payload_hash = "UNSIGNED-PAYLOAD";
-  auth::Sign(signable, endpoint_.credentials, endpoint_.region, "s3",
-             std::chrono::system_clock::now(), true);
+  auth::Sign(signable, credentials, region, "s3", std::chrono::system_clock::now(), true);
 
   net::ClientRequest out;
   out.method(request.method);
@@ -26,7 +26,12 @@ net::awaitable<common::Result<net::ClientResponse>> S3Client::Send(S3Request req
   out.version(11);
   for (const auto& [name, value] : signable.headers) out.set(name, value);
   out.body() = std::move(request.body);
-  co_return co_await http_.Send(endpoint_.address, std::move(out));
+  return out;
+}
+
+net::awaitable<common::Result<net::ClientResponse>> S3Client::Send(S3Request request) {
+  co_return co_await http_.Send(endpoint_.address, BuildS3Request(std::move(request), endpoint_.address.ToString(),
+                                                                   endpoint_.region, endpoint_.credentials));
 }
 
 std::string ElementText(const std::string& body, std::string_view element) {

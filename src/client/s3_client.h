@@ -34,6 +34,11 @@ struct S3Request {
   std::string body;
 };
 
+// `request` as a path-style HTTP request to `host`, signed with SigV4 for
+// `region` (payload unsigned).
+net::ClientRequest BuildS3Request(S3Request request, std::string_view host, std::string_view region,
+                                  const auth::Credentials& credentials);
+
 class S3Client {
  public:
   S3Client(net::HttpClient& http, Endpoint endpoint) : http_(http), endpoint_(std::move(endpoint)) {}

@@ -37,6 +37,26 @@
 //   app_endpoint = "127.0.0.1:8080"      # required; application API, likewise
 //   data_dir = "ap-south-1"      # optional; default = name; relative to the data root
 //
+//   [[regions.functions]]        # a function deployed in the region above
+//   name = "checksum-validator"  # required; 1..64 of A-Za-z0-9-_, unique in the region
+//   handler = "checksum-validator"       # optional; a built-in handler; default = name
+//   role = "arn:aws:iam::..."    # optional; its execution role
+//   timeout_seconds = 30         # 1..900
+//   memory_mb = 128              # 128..10240
+//   reserved_concurrency = 0     # invocations at once, 0 = unlimited
+//   maximum_retry_attempts = 2   # asynchronous invocations, 0..2
+//   maximum_event_age_seconds = 21600    # asynchronous invocations, 60..21600
+//   on_failure = "arn:aws:sqs:..."       # optional; where failed asynchronous events go
+//   environment = { KEY = "value" }      # optional; string values
+//
+//   [[regions.event_source_mappings]]    # an SQS queue that invokes a function
+//   function = "checksum-validator"      # required; a function of the region
+//   queue = "validation-queue"   # required; a queue of the region, by name
+//   batch_size = 10              # 1..10000
+//   maximum_batching_window_seconds = 0  # 0..300
+//   report_batch_item_failures = false
+//   maximum_concurrency = 2      # pollers, 1..1000
+//
 //   [replication]                # optional; S3 replication between regions and endpoints
 //   workers = 16                 # concurrent transfers per region, 1..1024
 //   request_timeout_seconds = 30 # inactivity per request to a destination, >= 1
@@ -77,6 +97,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <cerrno>
 #include <cstdio>
 #include <initializer_list>
@@ -335,6 +356,13 @@ class TableReader {
     return static_cast<T>(value);
   }
 
+  Result<bool> Bool(std::string_view key, bool fallback) const {
+    const toml::node* node = Find(key);
+    if (node == nullptr) return fallback;
+    if (!node->is_boolean()) return TypeError(key, *node, "true or false");
+    return node->as_boolean()->get();
+  }
+
   toml::source_position begin() const { return table_.source().begin; }
 
  private:
@@ -564,8 +592,8 @@ class Loader {
                        fmt::format("expected a table, got {}", TypeName(node.type())));
       }
       TableReader r(source_, *node.as_table(), path);
-      STRATUS_RETURN_IF_ERROR(
-          r.RejectUnknownKeys({"name", "endpoint", "app_endpoint", "data_dir"}));
+      STRATUS_RETURN_IF_ERROR(r.RejectUnknownKeys(
+          {"name", "endpoint", "app_endpoint", "data_dir", "functions", "event_source_mappings"}));
 
       RegionConfig region;
       CONFIG_ASSIGN_OR_RETURN(region.name, r.RequiredString("name"));
@@ -607,7 +635,92 @@ class Loader {
                                            Quote(region.data_dir.string()), j));
         }
       }
+      STRATUS_RETURN_IF_ERROR(ReadFunctions(r, region));
       config_.regions.push_back(std::move(region));
+    }
+    return Status::Ok();
+  }
+
+  // The tables of the array `key` of `r`, each with its key path.
+  Result<std::vector<std::pair<const toml::table*, std::string>>> Tables(const TableReader& r, std::string_view key) {
+    std::vector<std::pair<const toml::table*, std::string>> out;
+    CONFIG_ASSIGN_OR_RETURN(const toml::array* array,
+                            r.Array(key, fmt::format("an array of tables ([[regions.{}]])", key)));
+    if (array == nullptr) return out;
+    for (size_t i = 0; i < array->size(); ++i) {
+      const toml::node& node = *array->get(i);
+      std::string path = fmt::format("{}[{}]", r.PathOf(key), i);
+      if (!node.is_table()) {
+        return ErrorAt(source_, node.source().begin, path, fmt::format("expected a table, got {}", TypeName(node.type())));
+      }
+      out.emplace_back(node.as_table(), std::move(path));
+    }
+    return out;
+  }
+
+  Status ReadFunctions(const TableReader& r, RegionConfig& region) {
+    CONFIG_ASSIGN_OR_RETURN(auto functions, Tables(r, "functions"));
+    for (const auto& [table, path] : functions) {
+      TableReader f(source_, *table, path);
+      STRATUS_RETURN_IF_ERROR(f.RejectUnknownKeys({"name", "handler", "role", "timeout_seconds", "memory_mb",
+                                                   "reserved_concurrency", "maximum_retry_attempts",
+                                                   "maximum_event_age_seconds", "on_failure", "environment"}));
+      FunctionConfig fn;
+      CONFIG_ASSIGN_OR_RETURN(fn.name, f.RequiredString("name"));
+      bool valid = fn.name.size() <= 64 && std::all_of(fn.name.begin(), fn.name.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_';
+      });
+      if (!valid) return f.Invalid("name", fmt::format("{} is not a function name (1-64 of A-Za-z0-9-_)", Quote(fn.name)));
+      for (const auto& other : region.functions) {
+        if (other.name == fn.name) return f.Invalid("name", fmt::format("duplicate function {}", Quote(fn.name)));
+      }
+      CONFIG_ASSIGN_OR_RETURN(fn.handler, f.String("handler", std::string()));
+      CONFIG_ASSIGN_OR_RETURN(fn.role, f.String("role", std::string()));
+      CONFIG_ASSIGN_OR_RETURN(fn.timeout_seconds, f.Integer<uint32_t>("timeout_seconds", fn.timeout_seconds, 1, 900));
+      CONFIG_ASSIGN_OR_RETURN(fn.memory_mb, f.Integer<uint32_t>("memory_mb", fn.memory_mb, 128, 10240));
+      CONFIG_ASSIGN_OR_RETURN(fn.reserved_concurrency,
+                              f.Integer<uint32_t>("reserved_concurrency", fn.reserved_concurrency, 0, 1000));
+      CONFIG_ASSIGN_OR_RETURN(fn.maximum_retry_attempts,
+                              f.Integer<uint32_t>("maximum_retry_attempts", fn.maximum_retry_attempts, 0, 2));
+      CONFIG_ASSIGN_OR_RETURN(fn.maximum_event_age_seconds,
+                              f.Integer<uint32_t>("maximum_event_age_seconds", fn.maximum_event_age_seconds, 60, 21600));
+      CONFIG_ASSIGN_OR_RETURN(fn.on_failure, f.String("on_failure", std::string()));
+      if (!fn.on_failure.empty() && !fn.on_failure.starts_with("arn:aws:sqs:") &&
+          !fn.on_failure.starts_with("arn:aws:sns:") && !fn.on_failure.starts_with("arn:aws:lambda:")) {
+        return f.Invalid("on_failure", "expected an SQS queue, SNS topic or function ARN");
+      }
+      CONFIG_ASSIGN_OR_RETURN(const toml::table* env, f.Table("environment"));
+      if (env != nullptr) {
+        for (const auto& [key, value] : *env) {
+          if (!value.is_string()) {
+            return ErrorAt(source_, value.source().begin, fmt::format("{}.environment.{}", path, key.str()),
+                           fmt::format("expected a string, got {}", TypeName(value.type())));
+          }
+          fn.environment.emplace_back(std::string(key.str()), value.as_string()->get());
+        }
+      }
+      region.functions.push_back(std::move(fn));
+    }
+    CONFIG_ASSIGN_OR_RETURN(auto mappings, Tables(r, "event_source_mappings"));
+    for (const auto& [table, path] : mappings) {
+      TableReader m(source_, *table, path);
+      STRATUS_RETURN_IF_ERROR(m.RejectUnknownKeys({"function", "queue", "batch_size", "maximum_batching_window_seconds",
+                                                   "report_batch_item_failures", "maximum_concurrency"}));
+      EventSourceMappingConfig esm;
+      CONFIG_ASSIGN_OR_RETURN(esm.function, m.RequiredString("function"));
+      if (std::none_of(region.functions.begin(), region.functions.end(),
+                       [&](const FunctionConfig& f) { return f.name == esm.function; })) {
+        return m.Invalid("function", fmt::format("no function {} in region {}", Quote(esm.function), region.name));
+      }
+      CONFIG_ASSIGN_OR_RETURN(esm.queue, m.RequiredString("queue"));
+      CONFIG_ASSIGN_OR_RETURN(esm.batch_size, m.Integer<uint32_t>("batch_size", esm.batch_size, 1, 10000));
+      CONFIG_ASSIGN_OR_RETURN(esm.maximum_batching_window_seconds,
+                              m.Integer<uint32_t>("maximum_batching_window_seconds", esm.maximum_batching_window_seconds, 0, 300));
+      CONFIG_ASSIGN_OR_RETURN(esm.report_batch_item_failures,
+                              m.Bool("report_batch_item_failures", esm.report_batch_item_failures));
+      CONFIG_ASSIGN_OR_RETURN(esm.maximum_concurrency,
+                              m.Integer<uint32_t>("maximum_concurrency", esm.maximum_concurrency, 1, 1000));
+      region.event_source_mappings.push_back(std::move(esm));
     }
     return Status::Ok();
   }

@@ -29,11 +29,38 @@ struct HostPort {
   static Result<HostPort> Parse(std::string_view text);
 };
 
+// A function deployed in a region ([[regions.functions]]); see
+// functions/function.h for what each setting does.
+struct FunctionConfig {
+  std::string name;
+  std::string handler;  // "" = name
+  std::string role;     // "" = arn:aws:iam::<account>:role/<name>
+  uint32_t timeout_seconds = 30;
+  uint32_t memory_mb = 128;
+  uint32_t reserved_concurrency = 0;  // 0 = unlimited
+  uint32_t maximum_retry_attempts = 2;
+  uint32_t maximum_event_age_seconds = 21600;
+  std::string on_failure;  // destination ARN for failed async invocations
+  std::vector<std::pair<std::string, std::string>> environment;
+};
+
+// An SQS event source mapping ([[regions.event_source_mappings]]).
+struct EventSourceMappingConfig {
+  std::string function;
+  std::string queue;  // a queue of the region, by name
+  uint32_t batch_size = 10;
+  uint32_t maximum_batching_window_seconds = 0;
+  bool report_batch_item_failures = false;
+  uint32_t maximum_concurrency = 2;
+};
+
 struct RegionConfig {
   std::string name;                // AWS region name, e.g. "ap-south-1"
   HostPort endpoint;               // AWS protocol endpoint (S3, DynamoDB, SQS, ...)
   HostPort app_endpoint;           // application API (the API Gateway role)
   std::filesystem::path data_dir;  // absolute after loading; default <data root>/<name>
+  std::vector<FunctionConfig> functions;
+  std::vector<EventSourceMappingConfig> event_source_mappings;
 };
 
 struct LimitsConfig {

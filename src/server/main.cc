@@ -3,6 +3,8 @@
 //   stratus serve [--config FILE] [--data DIR]   run the regions of a config
 //   stratus replication status [--config FILE] [--region R] [--bucket B] [--endpoint HOST:PORT]
 //                                                print each region's replication backlog
+//   stratus logs FUNCTION [--config FILE] [--data DIR] [--region R] [--follow] [--tail N]
+//                                                print a function's log stream
 //   stratus version                              print the version
 //
 // Exit codes: 0 normal stop, 1 runtime failure (e.g. a port in use), 2 bad
@@ -24,6 +26,7 @@
 #include "common/log.h"
 #include "common/version.h"
 #include "server/banner.h"
+#include "server/logs_cli.h"
 #include "server/replication_cli.h"
 #include "server/stack.h"
 
@@ -120,6 +123,22 @@ int ReplicationStatus(const std::string& config_flag, const std::string& region,
   return server::PrintReplicationStatus(targets, bucket);
 }
 
+int Logs(const std::string& config_flag, const std::string& data_flag, const std::string& function,
+         const std::string& region, bool follow, int tail) {
+  std::optional<fs::path> config_path =
+      config_flag.empty() ? FindDefaultConfig() : std::optional<fs::path>(config_flag);
+  if (!config_path) {
+    std::cerr << "stratus: no --config given and config/stratus.toml was not found\n";
+    return 2;
+  }
+  auto config = common::LoadConfig(*config_path, data_flag.empty() ? std::nullopt : std::optional<fs::path>(data_flag));
+  if (!config.ok()) {
+    std::cerr << "stratus: " << config.status().message() << "\n";
+    return 2;
+  }
+  return server::PrintFunctionLogs(*config, function, region, follow, tail);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -153,6 +172,18 @@ int main(int argc, char** argv) {
   status->add_option("-b,--bucket", bucket_flag, "Only this source bucket");
   status->add_option("-e,--endpoint", endpoint_flag, "Ask this AWS endpoint (host:port) directly");
 
+  auto* logs = app.add_subcommand("logs", "Print a function's log stream (START/END/REPORT and its own lines)");
+  std::string function_flag, logs_region_flag;
+  bool follow_flag = false;
+  int tail_flag = 0;
+  logs->add_option("function", function_flag, "The function's name")->required();
+  logs->add_option("-c,--config", config_flag, "Configuration file (TOML) deploying the function")
+      ->check(CLI::ExistingFile);
+  logs->add_option("-d,--data", data_flag, "Data root directory (as given to serve)");
+  logs->add_option("-r,--region", logs_region_flag, "The region, when the function is deployed in several");
+  logs->add_flag("-f,--follow", follow_flag, "Keep printing new lines until interrupted");
+  logs->add_option("-n,--tail", tail_flag, "Only the last N lines first")->check(CLI::NonNegativeNumber);
+
   auto* version = app.add_subcommand("version", "Print the version and exit");
 
   try {
@@ -167,5 +198,6 @@ int main(int argc, char** argv) {
   }
   if (*serve) return Serve(config_flag, data_flag);
   if (*status) return ReplicationStatus(config_flag, region_flag, bucket_flag, endpoint_flag);
+  if (*logs) return Logs(config_flag, data_flag, function_flag, logs_region_flag, follow_flag, tail_flag);
   return 2;
 }

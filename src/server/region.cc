@@ -18,6 +18,7 @@
 #include "api/s3/routes.h"
 #include "api/sns/routes.h"
 #include "api/sqs/routes.h"
+#include "functions/seed/handlers.h"
 #include "server/smtp.h"
 #include "service/objects/notifications.h"
 #include "api/sts/service.h"
@@ -58,7 +59,13 @@ Region::Region(const common::RegionConfig& config) : config_(config) {
 }
 
 Region::~Region() {
-  // Open failed after the webhook thread started, or Shutdown never ran.
+  // Open failed after the function or webhook threads started, or Shutdown
+  // never ran. Functions finish before the threads their calls run on stop.
+  for (auto& mapping : mappings_) mapping->Stop();
+  if (functions_) functions_->Stop();
+  functions_work_.reset();
+  functions_ioc_.stop();
+  for (auto& t : functions_threads_) t.join();
   webhook_work_.reset();
   webhook_ioc_.stop();
   if (webhook_thread_.joinable()) webhook_thread_.join();
@@ -193,7 +200,75 @@ Result<std::unique_ptr<Region>> Region::Open(const common::Config& config,
   auto app = net::HttpServer::Create(ioc, app_server, *region->app_pipeline_, m);
   if (!app.ok()) return Status(app.status().code(), fmt::format("region {}: {}", rc.name, app.status().message()));
   region->app_server_ = std::move(app).value();
+  if (auto st = region->OpenFunctions(rc); !st.ok()) {
+    return Status(st.code(), fmt::format("region {}: functions: {}", rc.name, st.message()));
+  }
   return region;
+}
+
+Status Region::OpenFunctions(const common::RegionConfig& rc) {
+  functions_work_.emplace(functions_ioc_.get_executor());
+  for (int i = 0; i < 2; ++i) functions_threads_.emplace_back([this] { functions_ioc_.run(); });
+  functions_http_ = std::make_unique<net::HttpClient>(functions_ioc_.get_executor());
+  in_process_ = std::make_shared<client::InProcessTransport>(*aws_pipeline_, functions_ioc_.get_executor(),
+                                                             aws_address().ToString());
+  functions::HostOptions options;
+  options.region = rc.name;
+  options.account = std::string(auth::kAccountId);
+  options.log_dir = rc.data_dir / "functions";
+  options.executor = functions_ioc_.get_executor();
+  options.handlers = functions::seed::Handlers();
+  options.endpoints = [this](std::string_view region) { return FunctionEndpoint(region); };
+  std::vector<functions::FunctionSpec> specs;
+  for (const auto& f : rc.functions) {
+    functions::FunctionSpec spec;
+    spec.name = f.name;
+    spec.handler = f.handler;
+    spec.role = f.role.empty() ? fmt::format("arn:aws:iam::{}:role/{}", auth::kAccountId, f.name) : f.role;
+    spec.timeout = std::chrono::seconds(f.timeout_seconds);
+    spec.memory_mb = f.memory_mb;
+    spec.reserved_concurrency = static_cast<int>(f.reserved_concurrency);
+    spec.maximum_retry_attempts = static_cast<int>(f.maximum_retry_attempts);
+    spec.maximum_event_age = std::chrono::seconds(f.maximum_event_age_seconds);
+    spec.on_failure = f.on_failure;
+    spec.environment.insert(f.environment.begin(), f.environment.end());
+    specs.push_back(std::move(spec));
+  }
+  auto host = functions::FunctionHost::Open(*store_, std::move(options), std::move(specs), targets_.get(), &metrics_);
+  if (!host.ok()) return host.status();
+  functions_ = std::move(host).value();
+  targets_->SetFunctions([host = functions_.get()](std::string_view arn, const std::string& event) {
+    std::string name = host->NameFromArn(arn);
+    if (name.empty()) return Status(ErrorCode::kNotFound, fmt::format("Function not found: {}", arn));
+    return host->InvokeAsync(name, event);
+  });
+  for (const auto& m : rc.event_source_mappings) {
+    functions::SqsMappingSpec spec;
+    spec.function = m.function;
+    spec.queue = m.queue;
+    spec.batch_size = static_cast<int>(m.batch_size);
+    spec.maximum_batching_window = std::chrono::seconds(m.maximum_batching_window_seconds);
+    spec.report_batch_item_failures = m.report_batch_item_failures;
+    spec.maximum_concurrency = static_cast<int>(m.maximum_concurrency);
+    mappings_.push_back(std::make_unique<functions::SqsMapping>(*functions_, *queues_, std::move(spec), &metrics_));
+  }
+  return Status::Ok();
+}
+
+void Region::SetPeers(std::map<std::string, client::Endpoint, std::less<>> peers, auth::Credentials credentials) {
+  peers_ = std::move(peers);
+  function_credentials_ = std::move(credentials);
+}
+
+Result<client::ClientEndpoint> Region::FunctionEndpoint(std::string_view region) const {
+  if (region == config_.name) return client::ClientEndpoint{in_process_, config_.name, function_credentials_};
+  auto it = peers_.find(region);
+  if (it == peers_.end()) {
+    return Status(ErrorCode::kNotFound,
+                  fmt::format("region {} is neither a region of this process nor a replication endpoint", region));
+  }
+  return client::ClientEndpoint{std::make_shared<client::HttpTransport>(*functions_http_, it->second.address),
+                                std::string(region), it->second.credentials};
 }
 
 Status Region::RecordStart() {
@@ -271,6 +346,15 @@ Status Region::Start() {
   if (auto st = replication_->Start(); !st.ok()) {
     return Status(st.code(), fmt::format("region {}: replication: {}", config_.name, st.message()));
   }
+  if (auto st = functions_->Start(); !st.ok()) {
+    return Status(st.code(), fmt::format("region {}: functions: {}", config_.name, st.message()));
+  }
+  for (auto& mapping : mappings_) {
+    if (auto st = mapping->Start(); !st.ok()) {
+      return Status(st.code(), fmt::format("region {}: event source mapping {} → {}: {}", config_.name,
+                                           mapping->spec().queue, mapping->spec().function, st.message()));
+    }
+  }
   metrics_.GetGauge("stratus_region_created_timestamp_seconds",
                     "When this region's data directory was initialised (unix seconds).")
       .Set(std::strtoll(services_.created_at.c_str(), nullptr, 10));
@@ -289,6 +373,13 @@ net::awaitable<void> Region::Shutdown(std::chrono::milliseconds grace) {
   // Both listeners stop accepting at once and drain side by side.
   using namespace boost::asio::experimental::awaitable_operators;
   co_await (aws_server_->Shutdown(grace) && app_server_->Shutdown(grace));
+  // Functions first: they call the services below (in process).
+  for (auto& mapping : mappings_) mapping->Stop();
+  functions_->Stop();
+  functions_work_.reset();
+  functions_http_->CloseIdle();
+  for (auto& t : functions_threads_) t.join();
+  functions_threads_.clear();
   // Background work holds iterators: it stops before the store closes.
   replication_->Stop();
   objects_->StopNotifications();

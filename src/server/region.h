@@ -28,7 +28,10 @@
 #include "api/query/protocol.h"
 #include "api/rest_xml/protocol.h"
 #include "auth/credentials.h"
+#include "client/transport.h"
 #include "common/config.h"
+#include "functions/host.h"
+#include "functions/sqs_mapping.h"
 #include "common/metrics.h"
 #include "net/http_client.h"
 #include "net/http_server.h"
@@ -59,6 +62,10 @@ class Region {
 
   // Where replication finds destination buckets; call before Start().
   void SetReplicationResolver(std::shared_ptr<const replication::Resolver> resolver);
+  // How this region's functions reach other regions (of this process or
+  // declared replication endpoints) and with which credentials they sign;
+  // call before Start().
+  void SetPeers(std::map<std::string, client::Endpoint, std::less<>> peers, auth::Credentials credentials);
   // Whether this region has a bucket (thread-safe; for the resolver).
   bool HasBucket(std::string_view bucket) const;
 
@@ -83,6 +90,9 @@ class Region {
   common::Status PostWebhook(const std::string& url, const std::map<std::string, std::string>& headers,
                              const std::string& body);
   common::Status RecordStart();
+  // The AWS client endpoint of `region` for this region's functions.
+  common::Result<client::ClientEndpoint> FunctionEndpoint(std::string_view region) const;
+  common::Status OpenFunctions(const common::RegionConfig& rc);
 
   common::RegionConfig config_;
   common::metrics::Registry metrics_;
@@ -103,6 +113,18 @@ class Region {
   std::optional<common::HostPort> smtp_relay_;  // [email].smtp_relay
   std::unique_ptr<service::LocalTargets> targets_;  // where the bus and notifications deliver
   std::unique_ptr<replication::Engine> replication_;
+  // Functions: their AWS calls run on their own I/O threads (in process for
+  // this region, over HTTP to others), so a function waiting for a response
+  // never needs the region's I/O threads, which stop the functions.
+  boost::asio::io_context functions_ioc_;
+  std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> functions_work_;
+  std::vector<std::thread> functions_threads_;
+  std::unique_ptr<net::HttpClient> functions_http_;
+  std::shared_ptr<client::Transport> in_process_;  // this region's AWS pipeline
+  std::map<std::string, client::Endpoint, std::less<>> peers_;
+  auth::Credentials function_credentials_;
+  std::unique_ptr<functions::FunctionHost> functions_;
+  std::vector<std::unique_ptr<functions::SqsMapping>> mappings_;
   // Blocking storage calls of this region's operations (destroyed, and so
   // joined, before the services they call).
   std::unique_ptr<boost::asio::thread_pool> blocking_;

@@ -121,6 +121,20 @@ Result<std::unique_ptr<Stack>> Stack::Open(common::Config config) {
   auto resolver = std::make_shared<const replication::Resolver>(stack->config_.replication.endpoints,
                                                                 std::move(locals), stack->admin_);
   for (auto& region : stack->regions_) region->SetReplicationResolver(resolver);
+  // Functions reach the other regions of this process, and the endpoints
+  // declared for replication (those without a bucket list stand for a whole
+  // region, and win, as in replication), over HTTP with SigV4.
+  std::map<std::string, client::Endpoint, std::less<>> peers;
+  for (const auto& region : stack->regions_) {
+    peers[region->config().name] = client::Endpoint{region->aws_address(), region->config().name, stack->admin_};
+  }
+  for (const auto& e : stack->config_.replication.endpoints) {
+    if (!e.buckets.empty()) continue;
+    auth::Credentials c = e.access_key_id.empty() ? stack->admin_
+                                                  : auth::Credentials{e.access_key_id, e.secret_access_key, ""};
+    peers[e.region] = client::Endpoint{e.endpoint, e.region, c};
+  }
+  for (auto& region : stack->regions_) region->SetPeers(peers, stack->admin_);
   return stack;
 }
 

@@ -42,7 +42,9 @@ def free_port():
 class Stratus:
     """One stratus process serving `regions` from a config it writes."""
 
-    def __init__(self, workdir, regions, limits=None, secret=SECRET_KEY, extra="", env=None):
+    def __init__(self, workdir, regions, limits=None, secret=SECRET_KEY, extra="", env=None, region_extra=None):
+        """`region_extra` maps a region to TOML text written right after its
+        [[regions]] table (its [[regions.functions]], ...)."""
         self.workdir = str(workdir)
         self.data = os.path.join(self.workdir, "data")
         self.config = os.path.join(self.workdir, "stratus.toml")
@@ -61,6 +63,8 @@ class Stratus:
             lines += ["", "[[regions]]", f'name = "{name}"',
                       f'endpoint = "127.0.0.1:{ports["aws"]}"',
                       f'app_endpoint = "127.0.0.1:{ports["app"]}"']
+            if region_extra and name in region_extra:
+                lines += ["", region_extra[name]]
         lines += ["", extra]
         with open(self.config, "w") as f:
             f.write("\n".join(lines) + "\n")
@@ -123,6 +127,16 @@ class Stratus:
         return parse_prometheus(text)
 
 
+def wait_for(predicate, timeout, interval=0.2, what="condition"):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+
+
 def parse_prometheus(text):
     series = {}
     for line in text.splitlines():
@@ -167,9 +181,9 @@ def stratus_factory(tmp_path):
     started = []
 
     def make(regions=("ap-south-1", "ap-southeast-1"), limits=None, secret=SECRET_KEY, subdir="s",
-             extra="", env=None):
+             extra="", env=None, region_extra=None):
         os.makedirs(tmp_path / subdir, exist_ok=True)
-        s = Stratus(tmp_path / subdir, regions, limits, secret, extra, env)
+        s = Stratus(tmp_path / subdir, regions, limits, secret, extra, env, region_extra)
         started.append(s)
         return s
 

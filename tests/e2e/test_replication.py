@@ -16,7 +16,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from clients import other_pythons_with_boto3, run_s3_script
-from conftest import metric, s3_client
+from conftest import metric, s3_client, wait_for
 
 PRIMARY = "ap-south-1"
 REPLICA = "ap-southeast-1"
@@ -43,16 +43,6 @@ def replicate(s3, bucket, *rules):
         Bucket=bucket,
         ReplicationConfiguration={"Role": "arn:aws:iam::000000000000:role/replication",
                                   "Rules": list(rules)})
-
-
-def wait_for(predicate, timeout, interval=0.2, what="condition"):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(interval)
-    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
 
 
 def status_of(s3, bucket, key):

@@ -581,5 +581,43 @@ TEST(HostPortTest, RejectsMalformed) {
             "expected \"host:port\", got \"localhost\"");
 }
 
+TEST(ConfigTest, ReadsFunctionsAndEventSourceMappings) {
+  Result<Config> config = Parse(Cat({kAdmin, kRegion,
+                                     "[[regions.functions]]\n"
+                                     "name = \"checksum-validator\"\n"
+                                     "timeout_seconds = 60\n"
+                                     "on_failure = \"arn:aws:sqs:us-east-1:000000000000:failed\"\n"
+                                     "environment = { REPLICA_REGION = \"eu-west-1\" }\n"
+                                     "[[regions.event_source_mappings]]\n"
+                                     "function = \"checksum-validator\"\n"
+                                     "queue = \"validation-queue\"\n"
+                                     "batch_size = 5\n"
+                                     "report_batch_item_failures = true\n"}));
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  const auto& region = config->regions[0];
+  ASSERT_EQ(region.functions.size(), 1u);
+  EXPECT_EQ(region.functions[0].name, "checksum-validator");
+  EXPECT_EQ(region.functions[0].timeout_seconds, 60u);
+  EXPECT_EQ(region.functions[0].memory_mb, 128u);
+  EXPECT_EQ(region.functions[0].on_failure, "arn:aws:sqs:us-east-1:000000000000:failed");
+  ASSERT_EQ(region.functions[0].environment.size(), 1u);
+  EXPECT_EQ(region.functions[0].environment[0].second, "eu-west-1");
+  ASSERT_EQ(region.event_source_mappings.size(), 1u);
+  EXPECT_EQ(region.event_source_mappings[0].queue, "validation-queue");
+  EXPECT_EQ(region.event_source_mappings[0].batch_size, 5u);
+  EXPECT_TRUE(region.event_source_mappings[0].report_batch_item_failures);
+}
+
+TEST(ConfigTest, RejectsBadFunctions) {
+  auto fn = [](std::string_view body) { return Cat({kAdmin, kRegion, "[[regions.functions]]\n", body}); };
+  EXPECT_THAT(Error(fn("name = \"a b\"\n")), HasSubstr("regions[0].functions[0].name"));
+  EXPECT_THAT(Error(fn("name = \"f\"\ntimeout_seconds = 901\n")), HasSubstr("must be at most 900"));
+  EXPECT_THAT(Error(fn("name = \"f\"\nenvironment = { N = 1 }\n")), HasSubstr("environment.N: expected a string"));
+  EXPECT_THAT(Error(fn("name = \"f\"\non_failure = \"somewhere\"\n")), HasSubstr("on_failure"));
+  EXPECT_THAT(Error(fn("name = \"f\"\nnmae = 1\n")), HasSubstr("unknown key"));
+  EXPECT_THAT(Error(Cat({kAdmin, kRegion, "[[regions.event_source_mappings]]\nfunction = \"nobody\"\nqueue = \"q\"\n"})),
+              HasSubstr("no function \"nobody\""));
+}
+
 }  // namespace
 }  // namespace common

@@ -47,9 +47,8 @@ common::Status LocalTargets::Deliver(std::string_view arn, const Delivery& d) {
     if (!res.ok()) return res.status();
     return (*res)[0].status();
   }
-  if (arn.starts_with("arn:aws:lambda:")) {
-    return common::Status(common::ErrorCode::kUnavailable, fmt::format("{} is not served in this region yet", arn));
-  }
+  std::string lambda = fmt::format("arn:aws:lambda:{}:{}:function:", region_, account_);
+  if (arn.starts_with(lambda) && invoke_) return invoke_(arn, d.body);
   return common::Status(common::ErrorCode::kNotFound, fmt::format("no target {} in region {}", arn, region_));
 }
 

@@ -706,7 +706,21 @@ Status TopicService::Impl::DeliverOne(const json::object& d) {
   delivery.sender = "sns.amazonaws.com";
   delivery.group_id = str("group");
   delivery.deduplication_id = str("dedup");
-  if (raw) {
+  if (proto == "lambda") {
+    // Lambda's SNS event: the envelope (with its Url spellings) in a record.
+    json::object sns = json::parse(Envelope(d, type)).as_object();
+    if (auto* v = sns.if_contains("SigningCertURL")) sns["SigningCertUrl"] = *v;
+    if (auto* v = sns.if_contains("UnsubscribeURL")) sns["UnsubscribeUrl"] = *v;
+    sns.erase("SigningCertURL");
+    sns.erase("UnsubscribeURL");
+    if (!sns.contains("Subject")) sns["Subject"] = nullptr;
+    if (!sns.contains("MessageAttributes")) sns["MessageAttributes"] = json::object();
+    delivery.body = json::serialize(json::object{
+        {"Records", json::array{json::object{{"EventSource", "aws:sns"},
+                                             {"EventVersion", "1.0"},
+                                             {"EventSubscriptionArn", str("sub_arn")},
+                                             {"Sns", std::move(sns)}}}}});
+  } else if (raw) {
     delivery.body = str("msg");
     if (auto* a = d.if_contains("attrs"); a != nullptr && a->is_object()) {
       for (const auto& [name, v] : a->as_object()) {
