@@ -54,6 +54,55 @@ struct EventSourceMappingConfig {
   uint32_t maximum_concurrency = 2;
 };
 
+// Resources a region provisions at every start ([[regions.buckets]],
+// [[regions.queues]], [[regions.topics]], [[regions.tables]],
+// [[regions.rules]]): created when absent and brought to what the config says
+// through the region's own AWS APIs, as a Terraform apply would; see
+// server/provisioner.h. Names refer to resources of the same region.
+struct BucketNotificationConfig {
+  std::vector<std::string> events = {"s3:ObjectCreated:*"};
+  std::string prefix, suffix;  // key filters
+  // Exactly one destination, by name in the region.
+  std::string function, queue, topic;
+};
+
+struct BucketConfig {
+  std::string name;
+  bool versioning = false;
+  bool eventbridge = false;                // object events to the default event bus
+  std::vector<std::string> replicate_to;   // destination buckets (any region), one rule each
+  std::vector<BucketNotificationConfig> notifications;
+};
+
+struct QueueConfig {
+  std::string name;                  // ".fifo" names are FIFO queues
+  std::string dead_letter_queue;     // "" = none; a queue of the region
+  uint32_t max_receive_count = 3;    // with dead_letter_queue
+  std::vector<std::pair<std::string, std::string>> attributes;  // SQS attributes as SetQueueAttributes takes them
+};
+
+struct TopicConfig {
+  std::string name;
+  // Subscriptions. Addresses in the config are the operator's own, so they
+  // are confirmed at provisioning (no confirmation mail needs answering).
+  std::vector<std::string> email;
+  std::vector<std::string> queues;  // queues of the region, raw delivery
+};
+
+struct TableConfig {
+  std::string name;
+  std::string hash_key;
+  std::string hash_key_type = "S";  // S | N | B
+  std::string range_key;            // "" = none
+  std::string range_key_type = "S";
+};
+
+struct RuleConfig {
+  std::string name;
+  std::string event_pattern;  // JSON, as PutRule takes it
+  std::vector<std::string> queues, topics, functions;  // targets, by name in the region
+};
+
 struct RegionConfig {
   std::string name;                // AWS region name, e.g. "ap-south-1"
   HostPort endpoint;               // AWS protocol endpoint (S3, DynamoDB, SQS, ...)
@@ -61,6 +110,11 @@ struct RegionConfig {
   std::filesystem::path data_dir;  // absolute after loading; default <data root>/<name>
   std::vector<FunctionConfig> functions;
   std::vector<EventSourceMappingConfig> event_source_mappings;
+  std::vector<BucketConfig> buckets;
+  std::vector<QueueConfig> queues;
+  std::vector<TopicConfig> topics;
+  std::vector<TableConfig> tables;
+  std::vector<RuleConfig> rules;
 };
 
 struct LimitsConfig {

@@ -40,6 +40,10 @@ client::Headers VersionHeaders(const ObjectVersion& v, const BacklogEntry& e) {
   }
   std::string storage_class = e.storage_class.empty() ? v.storage_class : e.storage_class;
   if (storage_class != "STANDARD") add("x-amz-storage-class", storage_class);
+  if (v.checksum_algorithm) {
+    h.emplace_back("x-stratus-replica-checksum", fmt::format("{} {} {}", common::ChecksumName(*v.checksum_algorithm),
+                                                             v.checksum, v.checksum_type));
+  }
   if (v.version_id != "null") {
     h.emplace_back("x-stratus-replica-version-id", v.version_id);
     h.emplace_back("x-stratus-replica-last-modified", std::to_string(v.last_modified_ms));

@@ -349,22 +349,42 @@ Status Region::Start() {
   if (auto st = functions_->Start(); !st.ok()) {
     return Status(st.code(), fmt::format("region {}: functions: {}", config_.name, st.message()));
   }
+  metrics_.GetGauge("stratus_region_created_timestamp_seconds",
+                    "When this region's data directory was initialised (unix seconds).")
+      .Set(std::strtoll(services_.created_at.c_str(), nullptr, 10));
+  aws_server_->Start();
+  app_server_->Start();
+  return Status::Ok();
+}
+
+Status Region::Activate() {
   for (auto& mapping : mappings_) {
     if (auto st = mapping->Start(); !st.ok()) {
       return Status(st.code(), fmt::format("region {}: event source mapping {} → {}: {}", config_.name,
                                            mapping->spec().queue, mapping->spec().function, st.message()));
     }
   }
-  metrics_.GetGauge("stratus_region_created_timestamp_seconds",
-                    "When this region's data directory was initialised (unix seconds).")
-      .Set(std::strtoll(services_.created_at.c_str(), nullptr, 10));
-  aws_server_->Start();
-  app_server_->Start();
   services_.readiness.store(api::Readiness::kReady);
   common::log::Get("server")->info("region={} aws={} app={} data_dir={} boot={} state=ready",
                                    config_.name, aws_address().ToString(),
                                    app_address().ToString(), config_.data_dir.string(),
                                    services_.boot_count);
+  return Status::Ok();
+}
+
+client::AwsClient Region::AdminClient() {
+  return client::AwsClient(functions_ioc_.get_executor(),
+                           client::ClientEndpoint{in_process_, config_.name, function_credentials_});
+}
+
+Status Region::ConfirmEmailSubscription(std::string_view topic_arn, std::string_view address) {
+  auto subscriptions = topics_->ListSubscriptions(topic_arn);
+  if (!subscriptions.ok()) return subscriptions.status();
+  for (const auto& s : *subscriptions) {
+    if (s.protocol != "email" || s.endpoint != address || s.confirmed) continue;
+    auto confirmed = topics_->ConfirmSubscription(topic_arn, s.token);
+    if (!confirmed.ok()) return confirmed.status();
+  }
   return Status::Ok();
 }
 

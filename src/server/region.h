@@ -28,6 +28,7 @@
 #include "api/query/protocol.h"
 #include "api/rest_xml/protocol.h"
 #include "auth/credentials.h"
+#include "client/aws_client.h"
 #include "client/transport.h"
 #include "common/config.h"
 #include "functions/host.h"
@@ -69,9 +70,20 @@ class Region {
   // Whether this region has a bucket (thread-safe; for the resolver).
   bool HasBucket(std::string_view bucket) const;
 
-  // Starts replication, then accepting on both listeners, and reports ready.
+  // Starts replication, functions, then accepting on both listeners.
   // kIoError/kCorruption if the replication backlog cannot be read.
   common::Status Start();
+  // After Start and provisioning: starts the event source mappings (their
+  // queues exist now) and reports ready on /_stratus/ready.
+  common::Status Activate();
+
+  // An AWS client for this region's own APIs, in process, signed with the
+  // administrator's key (provisioning). Calls block: never call from the
+  // region's I/O threads. Valid after SetPeers, until Shutdown.
+  client::AwsClient AdminClient();
+  // Confirms the email subscription of `topic_arn` to `address` without its
+  // confirmation mail (addresses the operator declared in the config).
+  common::Status ConfirmEmailSubscription(std::string_view topic_arn, std::string_view address);
 
   // Stops accepting, drains in-flight requests within `grace`, flushes and
   // closes storage. Call once.

@@ -13,11 +13,15 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <fmt/format.h>
 
 #include "common/ids.h"
 #include "common/log.h"
 #include "net/tls.h"
+#include "server/provisioner.h"
 
 namespace server {
 namespace {
@@ -155,12 +159,20 @@ int Stack::Run(const std::function<void(const Stack&)>& on_ready) {
       log->warn("second interrupt: exiting without draining");
       std::_Exit(130);
     });
+    stopping_ = true;
     auto remaining = std::make_shared<std::atomic<size_t>>(regions_.size());
     for (auto& region : regions_) {
       boost::asio::co_spawn(
           ioc_,
           [this, &signals, &interrupts, r = region.get(), remaining,
            grace]() -> net::awaitable<void> {
+            // Provisioning calls the regions in process: it stops first (it
+            // checks stopping_ between its calls, each a few milliseconds).
+            boost::asio::steady_timer wait(co_await boost::asio::this_coro::executor);
+            while (provisioning_.load()) {
+              wait.expires_after(std::chrono::milliseconds(5));
+              co_await wait.async_wait(boost::asio::use_awaitable);
+            }
             co_await r->Shutdown(grace);
             if (remaining->fetch_sub(1) == 1) {
               signals.cancel();
@@ -177,17 +189,53 @@ int Stack::Run(const std::function<void(const Stack&)>& on_ready) {
       return 1;
     }
   }
-  if (on_ready) on_ready(*this);
 
   size_t n = config_.threads != 0 ? config_.threads
                                   : std::max(1u, std::thread::hardware_concurrency());
   std::vector<std::thread> threads;
   for (size_t i = 1; i < n; ++i) threads.emplace_back([this] { ioc_.run(); });
+  // The declared resources are provisioned through the regions' own APIs, in
+  // process, so the regions are running; they report ready once it is done.
+  std::atomic<bool> failed{false};
+  provisioning_ = true;
+  std::thread provisioning([this, &on_ready, &failed, log] {
+    struct Done {
+      std::atomic<bool>& flag;
+      ~Done() { flag = false; }
+    } done{provisioning_};
+    std::vector<client::AwsClient> clients;
+    clients.reserve(regions_.size());
+    std::vector<ProvisionedRegion> targets;
+    for (auto& region : regions_) {
+      clients.push_back(region->AdminClient());
+      Region* r = region.get();
+      targets.push_back({&r->config(), &clients.back(), [r](std::string_view topic, std::string_view address) {
+                           return r->ConfirmEmailSubscription(topic, address);
+                         }});
+    }
+    if (auto st = Provision(targets, [this] { return stopping_.load(); }); !st.ok()) {
+      if (stopping_) return;
+      log->error("provisioning failed: {}", st.message());
+      failed = true;
+      std::raise(SIGTERM);
+      return;
+    }
+    for (auto& region : regions_) {
+      if (auto st = region->Activate(); !st.ok()) {
+        log->error("{}", st.message());
+        failed = true;
+        std::raise(SIGTERM);
+        return;
+      }
+    }
+    if (on_ready) on_ready(*this);
+  });
   ioc_.run();
+  provisioning.join();
   for (auto& t : threads) t.join();
   log->info("state=stopped");
   spdlog::shutdown();
-  return 0;
+  return failed ? 1 : 0;
 }
 
 }  // namespace server

@@ -4,6 +4,7 @@
 // configured region. The composition root: config → regions → services →
 // listeners.
 
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <string>
@@ -42,6 +43,8 @@ class Stack {
   auth::CredentialStore credentials_;
   auth::Credentials admin_;
   std::vector<std::unique_ptr<Region>> regions_;
+  std::atomic<bool> provisioning_{false};  // the provisioning thread runs
+  std::atomic<bool> stopping_{false};      // a signal asked to stop
 };
 
 // The admin key pair: from the config, else from <data root>/admin-credentials,

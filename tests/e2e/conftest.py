@@ -46,6 +46,7 @@ class Stratus:
         """`region_extra` maps a region to TOML text written right after its
         [[regions]] table (its [[regions.functions]], ...)."""
         self.workdir = str(workdir)
+        os.makedirs(self.workdir, exist_ok=True)
         self.data = os.path.join(self.workdir, "data")
         self.config = os.path.join(self.workdir, "stratus.toml")
         ports = iter(free_ports(2 * len(regions)))
@@ -68,6 +69,26 @@ class Stratus:
         lines += ["", extra]
         with open(self.config, "w") as f:
             f.write("\n".join(lines) + "\n")
+
+    @classmethod
+    def from_file(cls, workdir, path, secret=SECRET_KEY):
+        """A stratus serving the config file at `path` (the default stack, say)
+        as it is, but on free ports and with the test's administrator key."""
+        import re
+        import tomllib
+        with open(path, "rb") as f:
+            regions = [r["name"] for r in tomllib.load(f)["regions"]]
+        self = cls(workdir, regions, secret=secret)
+        with open(path) as f:
+            text = f.read()
+        ports = iter(p for name in regions for p in (self.regions[name]["aws"], self.regions[name]["app"]))
+        text = re.sub(r'^(endpoint|app_endpoint) = "127\.0\.0\.1:\d+"',
+                      lambda m: f'{m.group(1)} = "127.0.0.1:{next(ports)}"', text, flags=re.M)
+        admin = f'access_key_id = "{ACCESS_KEY}"' + (f'\nsecret_access_key = "{secret}"' if secret else "")
+        text = re.sub(r'^access_key_id = ".*"$', admin, text, count=1, flags=re.M)
+        with open(self.config, "w") as f:
+            f.write(text)
+        return self
 
     def endpoint(self, region, listener="aws"):
         return f"http://127.0.0.1:{self.regions[region][listener]}"

@@ -81,7 +81,8 @@ def test_banner_gives_endpoints_and_paste_able_commands(stratus):
 
 
 def test_default_stack_serves_five_regions_without_arguments(tmp_path):
-    """`stratus serve` with no --config runs config/stratus.toml: five regions."""
+    """`stratus serve` with no --config runs config/stratus.toml: five regions,
+    ready once its resources are provisioned."""
     ports = [4566, 4567, 4568, 4569, 4570, 8080, 8081, 8082, 8083, 8084]
     for p in ports:
         with socket.socket() as probe:
@@ -95,7 +96,7 @@ def test_default_stack_serves_five_regions_without_arguments(tmp_path):
         for port in ports[:5]:
             while True:
                 try:
-                    with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stratus/health", timeout=1) as r:
+                    with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stratus/ready", timeout=1) as r:
                         regions[port] = json.loads(r.read())["region"]
                         break
                 except OSError:

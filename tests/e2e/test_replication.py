@@ -212,6 +212,23 @@ def test_replica_is_the_same_version(stratus):
     assert hashlib.sha256(got["Body"].read()).hexdigest() == hashlib.sha256(b"".join(blobs)).hexdigest()
     assert dst.get_object(Bucket="replica-b", Key="copied")["Body"].read() == b"\xff\xd8 jpeg bytes"
 
+    # The source's own client checksum is the replica's too (as S3 keeps it):
+    # a CRC32 PUT, and a COMPOSITE CRC32 multipart upload.
+    src.put_object(Bucket="main-b", Key="crc32.txt", Body=b"checksummed", ChecksumAlgorithm="CRC32")
+    mp = src.create_multipart_upload(Bucket="main-b", Key="crc32-mp.bin", ChecksumAlgorithm="CRC32")
+    parts = [src.upload_part(Bucket="main-b", Key="crc32-mp.bin", UploadId=mp["UploadId"], PartNumber=i,
+                             Body=blobs[i - 1], ChecksumAlgorithm="CRC32") for i in (1, 2, 3)]
+    src.complete_multipart_upload(
+        Bucket="main-b", Key="crc32-mp.bin", UploadId=mp["UploadId"],
+        MultipartUpload={"Parts": [{"PartNumber": i, "ETag": p["ETag"], "ChecksumCRC32": p["ChecksumCRC32"]}
+                                   for i, p in zip((1, 2, 3), parts)]})
+    wait_for(lambda: all_completed(src, "main-b", ["crc32.txt", "crc32-mp.bin"]), 30, what="replication")
+    for key in ("crc32.txt", "crc32-mp.bin"):
+        s_head = src.head_object(Bucket="main-b", Key=key, ChecksumMode="ENABLED")
+        r_head = dst.head_object(Bucket="replica-b", Key=key, ChecksumMode="ENABLED")
+        assert r_head["ChecksumCRC32"] == s_head["ChecksumCRC32"], key
+    assert r_head["ChecksumCRC32"].endswith("-3")
+
     # Delete markers replicate (same id); deleting a specific version does not.
     marker = src.delete_object(Bucket="main-b", Key="copied")
     assert marker["DeleteMarker"]
@@ -225,7 +242,7 @@ def test_replica_is_the_same_version(stratus):
     assert dst.head_object(Bucket="replica-b", Key="dir/photo.jpg")["VersionId"] == put["VersionId"]
 
     m = stratus.metrics(PRIMARY)
-    assert metric(m, "stratus_replication_completed_total") >= 4
+    assert metric(m, "stratus_replication_completed_total") >= 6
     assert metric(m, "stratus_replication_latency_seconds_count") >= 4
     assert metric(m, "stratus_replication_backlog_objects", bucket="main-b") == 0
     st = replication_status(stratus, PRIMARY, "main-b")

@@ -587,6 +587,23 @@ Status MarkReplica(const net::RequestHeader& h, const service::objects::ReplicaO
   meta.replication_status = "REPLICA";
   meta.version_id = origin.version_id;
   meta.last_modified_ms = origin.last_modified_ms;
+  // The source's own client checksum, "<ALGORITHM> <base64[-N]> <TYPE>": the
+  // replica reports it as its own, as S3 replication keeps checksums.
+  if (std::string_view c = h["x-stratus-replica-checksum"]; !c.empty()) {
+    auto first = c.find(' '), last = c.rfind(' ');
+    auto algorithm = first == std::string_view::npos ? std::nullopt
+                                                     : common::ParseChecksumAlgorithm(c.substr(0, first));
+    std::string_view value = algorithm ? c.substr(first + 1, last - first - 1) : std::string_view();
+    std::string_view type = algorithm ? c.substr(last + 1) : std::string_view();
+    if (!algorithm || last == first || value.empty() || (type != "FULL_OBJECT" && type != "COMPOSITE")) {
+      return Status(ErrorCode::kInvalidArgument,
+                    "x-stratus-replica-checksum must be \"<ALGORITHM> <checksum> <FULL_OBJECT|COMPOSITE>\"",
+                    "InvalidArgument");
+    }
+    meta.checksum_algorithm = algorithm;
+    meta.checksum = std::string(value);
+    meta.checksum_type = std::string(type);
+  }
   return Status::Ok();
 }
 

@@ -544,6 +544,21 @@ TEST(ConfigTest, LoadsDefaultStack) {
     EXPECT_EQ(region.app_endpoint.ToString(), expected[i].app);
     EXPECT_EQ(region.data_dir, fs::current_path() / "data" / expected[i].name);
   }
+  // The seeds' resources: the primary's buckets, queues, rule and topic.
+  const RegionConfig& primary = config->regions[0];
+  ASSERT_EQ(primary.buckets.size(), 5u);
+  EXPECT_EQ(primary.buckets[2].name, "documents");
+  EXPECT_TRUE(primary.buckets[2].eventbridge);
+  EXPECT_EQ(primary.buckets[2].replicate_to, std::vector<std::string>{"documents-replica"});
+  ASSERT_EQ(primary.queues.size(), 3u);
+  EXPECT_EQ(primary.queues[1].dead_letter_queue, "validation-dlq");
+  ASSERT_EQ(primary.rules.size(), 1u);
+  EXPECT_EQ(primary.rules[0].queues, std::vector<std::string>{"validation-queue"});
+  EXPECT_EQ(primary.topics[0].email, std::vector<std::string>{"ops@stratus.local"});
+  const RegionConfig& replica = config->regions[1];
+  ASSERT_EQ(replica.buckets[0].notifications.size(), 1u);
+  EXPECT_EQ(replica.buckets[0].notifications[0].function, "replica-processor");
+  EXPECT_EQ(replica.tables[0].hash_key, "object_key");
 }
 
 // Verifies that HostPort parses what it prints and prints what it parsed.
@@ -617,6 +632,57 @@ TEST(ConfigTest, RejectsBadFunctions) {
   EXPECT_THAT(Error(fn("name = \"f\"\nnmae = 1\n")), HasSubstr("unknown key"));
   EXPECT_THAT(Error(Cat({kAdmin, kRegion, "[[regions.event_source_mappings]]\nfunction = \"nobody\"\nqueue = \"q\"\n"})),
               HasSubstr("no function \"nobody\""));
+}
+
+TEST(ConfigTest, ReadsResources) {
+  Result<Config> config = Parse(Cat({kAdmin, kRegion,
+                                     "[[regions.buckets]]\n"
+                                     "name = \"b\"\n"
+                                     "versioning = true\n"
+                                     "replicate_to = [\"b-copy\"]\n"
+                                     "notifications = [{ queue = \"q\", prefix = \"in/\" }]\n"
+                                     "[[regions.queues]]\n"
+                                     "name = \"q\"\n"
+                                     "dead_letter_queue = \"dlq\"\n"
+                                     "attributes = { VisibilityTimeout = \"9\" }\n"
+                                     "[[regions.tables]]\n"
+                                     "name = \"t\"\n"
+                                     "hash_key = \"pk\"\n"
+                                     "range_key = \"n\"\n"
+                                     "range_key_type = \"N\"\n"
+                                     "[[regions.rules]]\n"
+                                     "name = \"r\"\n"
+                                     "event_pattern = '{\"source\": [\"x\"]}'\n"
+                                     "topics = [\"alerts\"]\n"}));
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  const auto& region = config->regions[0];
+  ASSERT_EQ(region.buckets.size(), 1u);
+  ASSERT_EQ(region.buckets[0].notifications.size(), 1u);
+  EXPECT_EQ(region.buckets[0].notifications[0].events, std::vector<std::string>{"s3:ObjectCreated:*"});
+  EXPECT_EQ(region.buckets[0].notifications[0].prefix, "in/");
+  EXPECT_EQ(region.queues[0].max_receive_count, 3u);
+  EXPECT_EQ(region.queues[0].attributes[0], (std::pair<std::string, std::string>{"VisibilityTimeout", "9"}));
+  EXPECT_EQ(region.tables[0].range_key_type, "N");
+  EXPECT_EQ(region.rules[0].topics, std::vector<std::string>{"alerts"});
+}
+
+TEST(ConfigTest, RejectsBadResources) {
+  auto with = [](std::string_view body) { return Cat({kAdmin, kRegion, body}); };
+  EXPECT_THAT(Error(with("[[regions.buckets]]\nname = \"b\"\nreplicate_to = [\"c\"]\n")),
+              HasSubstr("replication needs versioning = true"));
+  EXPECT_THAT(Error(with("[[regions.buckets]]\nname = \"b\"\nnotifications = [{ queue = \"q\", topic = \"t\" }]\n")),
+              HasSubstr("exactly one of function, queue or topic"));
+  EXPECT_THAT(Error(with("[[regions.buckets]]\nname = \"b\"\n[[regions.buckets]]\nname = \"b\"\n")),
+              HasSubstr("duplicate bucket \"b\""));
+  EXPECT_THAT(Error(with("[[regions.queues]]\nname = \"q\"\nattributes = { VisibilityTimeout = 5 }\n")),
+              HasSubstr("attributes.VisibilityTimeout: expected a string"));
+  EXPECT_THAT(Error(with("[[regions.tables]]\nname = \"t\"\nhash_key = \"k\"\nhash_key_type = \"X\"\n")),
+              HasSubstr("hash_key_type: expected \"S\", \"N\" or \"B\""));
+  EXPECT_THAT(Error(with("[[regions.topics]]\nname = \"t\"\nemail = [\"nobody\"]\n")),
+              HasSubstr("not an email address"));
+  EXPECT_THAT(Error(with("[[regions.rules]]\nname = \"r\"\n")), HasSubstr("missing required key"));
+  EXPECT_THAT(Error(with("[[regions.rules]]\nname = \"r\"\nevent_pattern = \"{}\"\nqueue = [\"q\"]\n")),
+              HasSubstr("unknown key (did you mean \"queues\"?)"));
 }
 
 }  // namespace

@@ -213,6 +213,8 @@ TEST_F(RegionTest, HealthAndReadyOverHttp) {
   ASSERT_NE(west_region, nullptr);
   ASSERT_TRUE(south_region->Start().ok());
   ASSERT_TRUE(west_region->Start().ok());
+  ASSERT_TRUE(south_region->Activate().ok());
+  ASSERT_TRUE(west_region->Activate().ok());
 
   for (Region* region : {south_region, west_region}) {
     const std::string want = "\"region\":\"" + region->config().name + "\"";
@@ -291,6 +293,8 @@ TEST_F(RegionTest, RegionsAreIsolated) {
   ASSERT_NE(west_region, nullptr);
   ASSERT_TRUE(south_region->Start().ok());
   ASSERT_TRUE(west_region->Start().ok());
+  ASSERT_TRUE(south_region->Activate().ok());
+  ASSERT_TRUE(west_region->Activate().ok());
 
   for (int i = 0; i < 3; ++i) {
     auto health = Get(south_region->aws_address(), "/_stratus/health");

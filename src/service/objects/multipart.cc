@@ -244,7 +244,11 @@ Result<ObjectVersion> ObjectService::CompleteUpload(std::string_view bucket, std
     return Status(ErrorCode::kInvalidArgument,
                   "The CRC64NVME you specified did not match the calculated checksum.", "BadDigest");
   }
-  if (u->checksum_algorithm && u->checksum_type == "FULL_OBJECT") {
+  // A replica keeps its source's client checksum (see MarkReplica); the data
+  // was verified against the source's CRC64/NVME above.
+  const bool source_checksum = v.replication_status == "REPLICA" && v.checksum_algorithm.has_value();
+  if (source_checksum) {
+  } else if (u->checksum_algorithm && u->checksum_type == "FULL_OBJECT") {
     if (!full_client) {
       return Status(ErrorCode::kInvalidArgument,
                     "A part of the upload has no checksum of the upload's algorithm", "InvalidPart");

@@ -22,9 +22,13 @@ Result<ObjectVersion> ObjectService::PutObject(std::string_view bucket, std::str
   meta.size = data.size();
   meta.etag = common::HexEncode(data.md5());
   meta.crc64nvme = data.crc64nvme();
-  meta.checksum_algorithm = data.checksum_algorithm();
-  meta.checksum = data.checksum();
-  meta.checksum_type = meta.checksum_algorithm ? "FULL_OBJECT" : "";
+  // A replica keeps its source's client checksum (see MarkReplica); its data
+  // was verified against the source's CRC64/NVME.
+  if (meta.replication_status != "REPLICA" || !meta.checksum_algorithm) {
+    meta.checksum_algorithm = data.checksum_algorithm();
+    meta.checksum = data.checksum();
+    meta.checksum_type = meta.checksum_algorithm ? "FULL_OBJECT" : "";
+  }
   meta.parts = {StoredPart{1, m->ref, meta.etag, data.checksum(), data.crc64nvme()}};
 
   std::shared_lock bucket_lock(impl_->BucketLock(bucket));
