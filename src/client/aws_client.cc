@@ -158,6 +158,21 @@ Result<json::object> AwsClient::Query(const QueryApi& api, std::string_view op, 
   return model.DecodeOutput(op, response->body());
 }
 
+std::string AwsClient::PresignS3(const S3Request& request, std::chrono::seconds expires) const {
+  std::string path = "/" + request.bucket;
+  if (!request.key.empty()) path += "/" + auth::UriEncode(request.key, false);
+  auth::SignableRequest signable;
+  signable.method = std::string(net::http::to_string(request.method));
+  signable.path = path;
+  signable.query = request.query;
+  signable.headers = request.headers;
+  std::string host = endpoint_.transport->host();
+  signable.headers.emplace_back("host", host);
+  std::string query = auth::Presign(signable, endpoint_.credentials, endpoint_.region, "s3",
+                                    std::chrono::system_clock::now(), expires);
+  return endpoint_.scheme + "://" + host + path + "?" + query;
+}
+
 Result<net::ClientResponse> AwsClient::S3(S3Request request) const {
   return Run(BuildS3Request(std::move(request), endpoint_.transport->host(), endpoint_.region, endpoint_.credentials));
 }

@@ -58,6 +58,7 @@ struct ClientEndpoint {
   std::shared_ptr<Transport> transport;
   std::string region;  // requests are signed for it
   auth::Credentials credentials;
+  std::string scheme = "http";  // of the URLs PresignS3 hands out ("https" behind TLS)
 };
 
 class AwsClient {
@@ -81,6 +82,12 @@ class AwsClient {
   // An S3 request, path style (payload unsigned, as S3Client). Returns the
   // response of any HTTP status; a HEAD's body is empty.
   common::Result<net::ClientResponse> S3(S3Request request) const;
+
+  // A presigned URL for `request` (path style; its body is not used) on this
+  // client's endpoint, valid for `expires` (1 s to 7 days): anyone holding it
+  // may send that request without credentials, with exactly the headers in
+  // `request` (they are signed) — e.g. a browser's or curl's PUT of an upload.
+  std::string PresignS3(const S3Request& request, std::chrono::seconds expires) const;
 
   const std::string& region() const { return endpoint_.region; }
 

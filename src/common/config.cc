@@ -48,6 +48,9 @@
 //   maximum_event_age_seconds = 21600    # asynchronous invocations, 60..21600
 //   on_failure = "arn:aws:sqs:..."       # optional; where failed asynchronous events go
 //   environment = { KEY = "value" }      # optional; string values
+//   runtime_api = "127.0.0.1:9001"       # optional; run the code in an external process
+//                                # (a custom runtime's bootstrap) that polls the Lambda
+//                                # Runtime API served at this address
 //
 //   [[regions.event_source_mappings]]    # an SQS queue that invokes a function
 //   function = "checksum-validator"      # required; a function of the region
@@ -58,7 +61,8 @@
 //   maximum_concurrency = 2      # pollers, 1..1000
 //
 //   [[regions.buckets]], [[regions.queues]], [[regions.topics]], [[regions.tables]],
-//   [[regions.rules]]            # resources provisioned at start: see config_resources.cc
+//   [[regions.rules]]            # resources provisioned at start, and
+//   [[regions.api_routes]], [app]  # the application API: see config_resources.cc
 //
 //   [replication]                # optional; S3 replication between regions and endpoints
 //   workers = 16                 # concurrent transfers per region, 1..1024
@@ -148,7 +152,7 @@ class Loader {
           fmt::format("{}: {}", Where(source_, e.source().begin), e.description()));
     }
     TableReader top(source_, root, "");
-    STRATUS_RETURN_IF_ERROR(top.RejectUnknownKeys({"server", "limits", "tls", "admin", "regions", "replication", "email"}));
+    STRATUS_RETURN_IF_ERROR(top.RejectUnknownKeys({"server", "limits", "tls", "admin", "regions", "replication", "email", "app"}));
     STRATUS_RETURN_IF_ERROR(ReadServer(top));
     STRATUS_RETURN_IF_ERROR(ReadLimits(top));
     STRATUS_RETURN_IF_ERROR(ReadTls(top));
@@ -156,6 +160,7 @@ class Loader {
     STRATUS_RETURN_IF_ERROR(ReadRegions(top));
     STRATUS_RETURN_IF_ERROR(ReadReplication(top));
     STRATUS_RETURN_IF_ERROR(ReadEmail(top));
+    STRATUS_RETURN_IF_ERROR(ReadApp(source_, top, config_.app));
     return std::move(config_);
   }
 
@@ -348,7 +353,7 @@ class Loader {
       TableReader r(source_, *node.as_table(), path);
       STRATUS_RETURN_IF_ERROR(r.RejectUnknownKeys(
           {"name", "endpoint", "app_endpoint", "data_dir", "functions", "event_source_mappings", "buckets",
-           "queues", "topics", "tables", "rules"}));
+           "queues", "topics", "tables", "rules", "api_routes"}));
 
       RegionConfig region;
       CONFIG_ASSIGN_OR_RETURN(region.name, r.RequiredString("name"));
@@ -403,7 +408,8 @@ class Loader {
       TableReader f(source_, *table, path);
       STRATUS_RETURN_IF_ERROR(f.RejectUnknownKeys({"name", "handler", "role", "timeout_seconds", "memory_mb",
                                                    "reserved_concurrency", "maximum_retry_attempts",
-                                                   "maximum_event_age_seconds", "on_failure", "environment"}));
+                                                   "maximum_event_age_seconds", "on_failure", "environment",
+                                                   "runtime_api"}));
       FunctionConfig fn;
       CONFIG_ASSIGN_OR_RETURN(fn.name, f.RequiredString("name"));
       bool valid = fn.name.size() <= 64 && std::all_of(fn.name.begin(), fn.name.end(), [](char c) {
@@ -437,6 +443,12 @@ class Loader {
           }
           fn.environment.emplace_back(std::string(key.str()), value.as_string()->get());
         }
+      }
+      CONFIG_ASSIGN_OR_RETURN(std::string runtime_api, f.String("runtime_api", std::string()));
+      if (!runtime_api.empty()) {
+        Result<HostPort> address = HostPort::Parse(runtime_api);
+        if (!address.ok()) return f.Invalid("runtime_api", address.status().message());
+        fn.runtime_api = std::move(address).value();
       }
       region.functions.push_back(std::move(fn));
     }

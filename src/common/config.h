@@ -42,6 +42,10 @@ struct FunctionConfig {
   uint32_t maximum_event_age_seconds = 21600;
   std::string on_failure;  // destination ARN for failed async invocations
   std::vector<std::pair<std::string, std::string>> environment;
+  // Set: the function's code runs in an external process (a custom runtime's
+  // bootstrap, e.g. `stratus lambda-bootstrap`) that polls the Lambda Runtime
+  // API stratus serves here; unset: the built-in handler runs in process.
+  std::optional<HostPort> runtime_api;
 };
 
 // An SQS event source mapping ([[regions.event_source_mappings]]).
@@ -72,6 +76,8 @@ struct BucketConfig {
   bool eventbridge = false;                // object events to the default event bus
   std::vector<std::string> replicate_to;   // destination buckets (any region), one rule each
   std::vector<BucketNotificationConfig> notifications;
+  // CORS for browsers (presigned uploads): GET, PUT, HEAD from these origins.
+  std::vector<std::string> cors_allow_origins;
 };
 
 struct QueueConfig {
@@ -103,6 +109,15 @@ struct RuleConfig {
   std::vector<std::string> queues, topics, functions;  // targets, by name in the region
 };
 
+// A route of the application API ([[regions.api_routes]]): requests that
+// match it invoke the function with API Gateway's proxy event (payload 1.0)
+// and answer with the function's {statusCode, headers, body}.
+struct ApiRouteConfig {
+  std::string method;    // GET, POST, PUT, DELETE, PATCH, HEAD, or ANY
+  std::string path;      // "/presign", "/files/{key+}" ({name} one segment, {name+} the rest)
+  std::string function;  // a function of the region
+};
+
 struct RegionConfig {
   std::string name;                // AWS region name, e.g. "ap-south-1"
   HostPort endpoint;               // AWS protocol endpoint (S3, DynamoDB, SQS, ...)
@@ -115,6 +130,20 @@ struct RegionConfig {
   std::vector<TopicConfig> topics;
   std::vector<TableConfig> tables;
   std::vector<RuleConfig> rules;
+  std::vector<ApiRouteConfig> api_routes;
+};
+
+// The application API of every region ([app]): the API Gateway role.
+struct AppConfig {
+  // Accepted x-api-key values. Empty: one is generated at first start and
+  // kept in <data root>/api-key (mode 0600).
+  std::vector<std::string> api_keys;
+  uint32_t rate_per_second = 100;  // per key: a token bucket of `burst` tokens
+  uint32_t burst = 200;
+  std::vector<std::string> cors_allow_origins = {"*"};
+  // Where the instance's metadata comes from (EC2's IMDSv2): "auto" (IMDS at
+  // 169.254.169.254 when the machine says it is EC2), "off", or "host:port".
+  std::string imds_endpoint = "auto";
 };
 
 struct LimitsConfig {
@@ -176,6 +205,7 @@ struct Config {
   std::vector<RegionConfig> regions;  // at least one; names and addresses unique
   ReplicationSettings replication;
   EmailSettings email;
+  AppConfig app;
 };
 
 // Reads and validates `file`. `data_root_override` (the --data flag) wins over

@@ -301,5 +301,7 @@ inline Result<std::vector<std::pair<const toml::table*, std::string>>> Tables(st
 // [[regions.tables]] and [[regions.rules]] of the region table `r`
 // (config_resources.cc).
 Status ReadResources(std::string_view source, const TableReader& r, RegionConfig& region);
+// The [app] table of the document `top`, if any.
+Status ReadApp(std::string_view source, const TableReader& top, AppConfig& app);
 
 }  // namespace common::config_internal

@@ -10,6 +10,7 @@
 //                                # (whole bucket, delete markers too); versioning required
 //   notifications = [{ function = "replica-processor", events = ["s3:ObjectCreated:*"],
 //                      prefix = "", suffix = "" }]   # or queue = / topic = ; by name
+//   cors_allow_origins = ["*"]   # browsers from these origins may GET, PUT and HEAD
 //
 //   [[regions.queues]]
 //   name = "validation-queue"    # required; ".fifo" = a FIFO queue
@@ -35,6 +36,20 @@
 //   queues = ["validation-queue"]        # targets by name: queues, topics, functions
 //   topics = []
 //   functions = []
+//
+//   [[regions.api_routes]]       # the application API: a route → a function
+//   route = "POST /presign"      # required; METHOD (or ANY) and a path whose segments
+//                                # may be {name} (one segment) or, last, {name+} (the rest)
+//   function = "presigner"       # required; a function of the region
+//
+//   [app]                        # optional; the application API of every region
+//   api_keys = ["..."]           # accepted x-api-key values (>= 20 characters); none =
+//                                # one generated at first start into <data root>/api-key
+//   rate_per_second = 100        # per key, 1..100000 (a token bucket)
+//   burst = 200                  # per key, 1..100000
+//   cors_allow_origins = ["*"]   # origins browsers may call from ("*" = any)
+//   imds_endpoint = "auto"       # instance metadata: "auto" (EC2's IMDSv2 on EC2), "off",
+//                                # or "host:port"
 //
 // Names are unique per kind in a region. What the services themselves check
 // (bucket names, attribute values, patterns) is checked when provisioning,
@@ -105,12 +120,13 @@ Status ReadBuckets(std::string_view source, const TableReader& r, RegionConfig& 
   for (const auto& [table, path] : tables) {
     TableReader b(source, *table, path);
     STRATUS_RETURN_IF_ERROR(
-        b.RejectUnknownKeys({"name", "versioning", "eventbridge", "replicate_to", "notifications"}));
+        b.RejectUnknownKeys({"name", "versioning", "eventbridge", "replicate_to", "notifications", "cors_allow_origins"}));
     BucketConfig bucket;
     CONFIG_ASSIGN_OR_RETURN(bucket.name, UniqueName(b, region.buckets, "bucket"));
     CONFIG_ASSIGN_OR_RETURN(bucket.versioning, b.Bool("versioning", false));
     CONFIG_ASSIGN_OR_RETURN(bucket.eventbridge, b.Bool("eventbridge", false));
     CONFIG_ASSIGN_OR_RETURN(bucket.replicate_to, Strings(source, b, "replicate_to", path));
+    CONFIG_ASSIGN_OR_RETURN(bucket.cors_allow_origins, Strings(source, b, "cors_allow_origins", path));
     if (!bucket.replicate_to.empty() && !bucket.versioning) {
       return b.Invalid("replicate_to", "replication needs versioning = true");
     }
@@ -213,14 +229,75 @@ Status ReadRules(std::string_view source, const TableReader& r, RegionConfig& re
   return Status::Ok();
 }
 
+Status ReadApiRoutes(std::string_view source, const TableReader& r, RegionConfig& region) {
+  CONFIG_ASSIGN_OR_RETURN(auto tables, Tables(source, r, "api_routes"));
+  for (const auto& [table, path] : tables) {
+    TableReader t(source, *table, path);
+    STRATUS_RETURN_IF_ERROR(t.RejectUnknownKeys({"route", "function"}));
+    ApiRouteConfig route;
+    CONFIG_ASSIGN_OR_RETURN(std::string text, t.RequiredString("route"));
+    auto space = text.find(' ');
+    route.method = text.substr(0, space);
+    route.path = space == std::string::npos ? "" : text.substr(space + 1);
+    static constexpr std::string_view kMethods[] = {"GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "ANY"};
+    if (std::find(std::begin(kMethods), std::end(kMethods), route.method) == std::end(kMethods) ||
+        !route.path.starts_with("/")) {
+      return t.Invalid("route", fmt::format("{} is not \"METHOD /path\" (GET, POST, PUT, DELETE, PATCH, HEAD or ANY)",
+                                            Quote(text)));
+    }
+    size_t greedy = route.path.find("+}");
+    if (greedy != std::string::npos && greedy + 2 != route.path.size()) {
+      return t.Invalid("route", "a greedy {name+} segment must come last");
+    }
+    for (const auto& other : region.api_routes) {
+      if (other.method == route.method && other.path == route.path) {
+        return t.Invalid("route", fmt::format("duplicate route {}", Quote(text)));
+      }
+    }
+    CONFIG_ASSIGN_OR_RETURN(route.function, t.RequiredString("function"));
+    if (std::none_of(region.functions.begin(), region.functions.end(),
+                     [&](const FunctionConfig& f) { return f.name == route.function; })) {
+      return t.Invalid("function", fmt::format("no function {} in region {}", Quote(route.function), region.name));
+    }
+    region.api_routes.push_back(std::move(route));
+  }
+  return Status::Ok();
+}
+
 }  // namespace
+
+Status ReadApp(std::string_view source, const TableReader& top, AppConfig& app) {
+  CONFIG_ASSIGN_OR_RETURN(const toml::table* table, top.Table("app"));
+  if (table == nullptr) return Status::Ok();
+  TableReader r(source, *table, "app");
+  STRATUS_RETURN_IF_ERROR(
+      r.RejectUnknownKeys({"api_keys", "rate_per_second", "burst", "cors_allow_origins", "imds_endpoint"}));
+  CONFIG_ASSIGN_OR_RETURN(app.api_keys, Strings(source, r, "api_keys", "app"));
+  for (const auto& key : app.api_keys) {
+    if (key.size() < 20 || key.find_first_of(" \t\r\n") != std::string::npos) {
+      return r.Invalid("api_keys", "an API key has at least 20 characters and no white space");
+    }
+  }
+  CONFIG_ASSIGN_OR_RETURN(app.rate_per_second, r.Integer<uint32_t>("rate_per_second", app.rate_per_second, 1, 100000));
+  CONFIG_ASSIGN_OR_RETURN(app.burst, r.Integer<uint32_t>("burst", app.burst, 1, 100000));
+  if (r.Find("cors_allow_origins") != nullptr) {
+    CONFIG_ASSIGN_OR_RETURN(app.cors_allow_origins, Strings(source, r, "cors_allow_origins", "app"));
+  }
+  CONFIG_ASSIGN_OR_RETURN(app.imds_endpoint, r.String("imds_endpoint", app.imds_endpoint));
+  if (app.imds_endpoint != "auto" && app.imds_endpoint != "off") {
+    auto parsed = HostPort::Parse(app.imds_endpoint);
+    if (!parsed.ok()) return r.Invalid("imds_endpoint", "expected \"auto\", \"off\" or \"host:port\"");
+  }
+  return Status::Ok();
+}
 
 Status ReadResources(std::string_view source, const TableReader& r, RegionConfig& region) {
   STRATUS_RETURN_IF_ERROR(ReadBuckets(source, r, region));
   STRATUS_RETURN_IF_ERROR(ReadQueues(source, r, region));
   STRATUS_RETURN_IF_ERROR(ReadTopics(source, r, region));
   STRATUS_RETURN_IF_ERROR(ReadTables(source, r, region));
-  return ReadRules(source, r, region);
+  STRATUS_RETURN_IF_ERROR(ReadRules(source, r, region));
+  return ReadApiRoutes(source, r, region);
 }
 
 }  // namespace common::config_internal

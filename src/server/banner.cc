@@ -30,10 +30,21 @@ std::string Banner(const Stack& stack, int64_t ready_ms) {
       "  export AWS_ACCESS_KEY_ID={}\n"
       "  export AWS_SECRET_ACCESS_KEY={}\n",
       stack.admin().access_key_id, stack.admin().secret_access_key);
+  out += fmt::format("\nApplication API key (x-api-key):\n  export STRATUS_API_KEY={}\n",
+                     config.app.api_keys.empty() ? "" : config.app.api_keys.front());
   out += "\nThen, for example:\n";
   for (const auto& r : stack.regions()) {
     out += fmt::format("  aws --endpoint-url {} --region {} s3 ls\n", Url(r->aws_address(), tls),
                        r->config().name);
+  }
+  // A route anyone can try with curl: the first GET without parameters.
+  bool shown = false;
+  for (const auto& r : stack.regions()) {
+    for (const auto& route : r->config().api_routes) {
+      if (shown || route.method != "GET" || route.path.find('{') != std::string::npos) continue;
+      out += fmt::format("  curl -H \"x-api-key: $STRATUS_API_KEY\" {}{}\n", Url(r->app_address(), tls), route.path);
+      shown = true;
+    }
   }
   out += fmt::format("\nReady in {} ms. Health: {}/_stratus/health  Metrics: {}/_stratus/metrics\n",
                      ready_ms, Url(stack.regions().front()->aws_address(), tls),

@@ -5,6 +5,8 @@
 //                                                print each region's replication backlog
 //   stratus logs FUNCTION [--config FILE] [--data DIR] [--region R] [--follow] [--tail N]
 //                                                print a function's log stream
+//   stratus lambda-bootstrap                     run a built-in handler as a Lambda custom
+//                                                runtime (the Runtime API loop; see functions/bootstrap.h)
 //   stratus version                              print the version
 //
 // Exit codes: 0 normal stop, 1 runtime failure (e.g. a port in use), 2 bad
@@ -25,6 +27,8 @@
 #include "common/faults.h"
 #include "common/log.h"
 #include "common/version.h"
+#include "functions/bootstrap.h"
+#include "functions/seed/handlers.h"
 #include "server/banner.h"
 #include "server/logs_cli.h"
 #include "server/replication_cli.h"
@@ -184,6 +188,12 @@ int main(int argc, char** argv) {
   logs->add_flag("-f,--follow", follow_flag, "Keep printing new lines until interrupted");
   logs->add_option("-n,--tail", tail_flag, "Only the last N lines first")->check(CLI::NonNegativeNumber);
 
+  auto* bootstrap = app.add_subcommand(
+      "lambda-bootstrap",
+      "Run the built-in handler named by $_HANDLER as a Lambda custom runtime: poll the Runtime API at "
+      "$AWS_LAMBDA_RUNTIME_API for events (on AWS Lambda as the provided.al2023 bootstrap, or for a "
+      "stratus function with a runtime_api)");
+
   auto* version = app.add_subcommand("version", "Print the version and exit");
 
   try {
@@ -197,6 +207,7 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (*serve) return Serve(config_flag, data_flag);
+  if (*bootstrap) return functions::RunBootstrap(functions::seed::Handlers());
   if (*status) return ReplicationStatus(config_flag, region_flag, bucket_flag, endpoint_flag);
   if (*logs) return Logs(config_flag, data_flag, function_flag, logs_region_flag, follow_flag, tail_flag);
   return 2;

@@ -36,6 +36,7 @@ class RegionProvisioner {
     }
     for (const auto& b : rc_.buckets) {
       if (!b.replicate_to.empty()) STRATUS_RETURN_IF_ERROR(Named("bucket", b.name, PutReplication(b)));
+      if (!b.cors_allow_origins.empty()) STRATUS_RETURN_IF_ERROR(Named("bucket", b.name, PutCors(b)));
       if (!b.notifications.empty() || b.eventbridge) {
         STRATUS_RETURN_IF_ERROR(Named("bucket", b.name, PutNotifications(b)));
       }
@@ -188,6 +189,22 @@ class RegionProvisioner {
     }
     w.Close();
     return S3(verb::put, b.name, "replication", w.Take());
+  }
+
+  Status PutCors(const common::BucketConfig& b) {
+    api::s3::XmlWriter w;
+    w.Open("CORSConfiguration", api::s3::kS3Namespace);
+    w.Open("CORSRule");
+    w.Element("ID", "stratus-browser-uploads");
+    for (const auto& origin : b.cors_allow_origins) w.Element("AllowedOrigin", origin);
+    for (const char* method : {"GET", "PUT", "HEAD"}) w.Element("AllowedMethod", method);
+    w.Element("AllowedHeader", "*");
+    w.Element("ExposeHeader", "ETag");
+    w.Element("ExposeHeader", "x-amz-version-id");
+    w.Element("MaxAgeSeconds", 3000);
+    w.Close();
+    w.Close();
+    return S3(verb::put, b.name, "cors", w.Take());
   }
 
   // The configuration rendered as GetBucketNotificationConfiguration renders

@@ -61,6 +61,7 @@ Region::Region(const common::RegionConfig& config) : config_(config) {
 Region::~Region() {
   // Open failed after the function or webhook threads started, or Shutdown
   // never ran. Functions finish before the threads their calls run on stop.
+  for (auto& rt : runtimes_) rt.api->Stop();
   for (auto& mapping : mappings_) mapping->Stop();
   if (functions_) functions_->Stop();
   functions_work_.reset();
@@ -75,7 +76,8 @@ Result<std::unique_ptr<Region>> Region::Open(const common::Config& config,
                                              const common::RegionConfig& rc,
                                              boost::asio::io_context& ioc,
                                              const auth::CredentialStore& credentials,
-                                             std::shared_ptr<boost::asio::ssl::context> tls) {
+                                             std::shared_ptr<boost::asio::ssl::context> tls,
+                                             const InstanceInfo* instance) {
   std::unique_ptr<Region> region(new Region(rc));
   std::error_code ec;
   std::filesystem::create_directories(rc.data_dir, ec);
@@ -173,7 +175,21 @@ Result<std::unique_ptr<Region>> Region::Open(const common::Config& config,
   region->rest_xml_ =
       std::make_unique<api::rest_xml::RestXmlProtocol>(api::rest_xml::Router(api::s3::Routes()),
                                                        &api::s3::ApplyCors, &api::s3::BucketAccess);
-  region->app_ = std::make_unique<api::app::AppProtocol>(std::vector<api::app::AppRoute>{});
+  api::app::GatewayOptions gateway;
+  gateway.routes = rc.api_routes;
+  gateway.api_keys = config.app.api_keys;
+  gateway.rate_per_second = config.app.rate_per_second;
+  gateway.burst = config.app.burst;
+  gateway.cors_allow_origins = config.app.cors_allow_origins;
+  region->gateway_ = std::make_unique<api::app::Gateway>(
+      std::move(gateway), [r = region.get()](const std::string& function, const boost::json::value& event) {
+        return r->InvokeForApi(function, event);
+      });
+  region->services_.gateway = region->gateway_.get();
+  region->app_ = std::make_unique<api::app::AppProtocol>(std::vector<api::app::AppRoute>{}, region->gateway_.get());
+  region->scheme_ = tls ? "https" : "http";
+  region->instance_env_ = InstanceEnvironment(instance != nullptr ? *instance : DescribeInstance("off", config.data_root),
+                                              rc.name);
 
   std::string access_path = config.access_log;
   if (access_path != "-" && access_path != "off" && !access_path.empty()) {
@@ -200,13 +216,14 @@ Result<std::unique_ptr<Region>> Region::Open(const common::Config& config,
   auto app = net::HttpServer::Create(ioc, app_server, *region->app_pipeline_, m);
   if (!app.ok()) return Status(app.status().code(), fmt::format("region {}: {}", rc.name, app.status().message()));
   region->app_server_ = std::move(app).value();
-  if (auto st = region->OpenFunctions(rc); !st.ok()) {
+  if (auto st = region->OpenFunctions(config, rc, ioc); !st.ok()) {
     return Status(st.code(), fmt::format("region {}: functions: {}", rc.name, st.message()));
   }
   return region;
 }
 
-Status Region::OpenFunctions(const common::RegionConfig& rc) {
+Status Region::OpenFunctions(const common::Config& config, const common::RegionConfig& rc,
+                             boost::asio::io_context& ioc) {
   functions_work_.emplace(functions_ioc_.get_executor());
   for (int i = 0; i < 2; ++i) functions_threads_.emplace_back([this] { functions_ioc_.run(); });
   functions_http_ = std::make_unique<net::HttpClient>(functions_ioc_.get_executor());
@@ -232,6 +249,21 @@ Status Region::OpenFunctions(const common::RegionConfig& rc) {
     spec.maximum_event_age = std::chrono::seconds(f.maximum_event_age_seconds);
     spec.on_failure = f.on_failure;
     spec.environment.insert(f.environment.begin(), f.environment.end());
+    spec.environment.insert(instance_env_.begin(), instance_env_.end());  // never over the config's
+    if (f.runtime_api) {
+      // The code runs in an external process; the handler hands it the event.
+      auto api = std::make_unique<functions::RuntimeApi>(
+          fmt::format("arn:aws:lambda:{}:{}:function:{}", rc.name, auth::kAccountId, f.name));
+      functions::RuntimeApi* raw = api.get();
+      spec.handler = "runtime-api:" + f.name;
+      options.handlers[spec.handler] = [raw](functions::Context& ctx, const boost::json::value& event) {
+        return raw->Invoke(ctx.request_id(), event, std::chrono::system_clock::now() + ctx.remaining_time());
+      };
+      net::ServerOptions so{fmt::format("{}/runtime-api/{}", rc.name, f.name), *f.runtime_api, config.limits, nullptr};
+      auto server = net::HttpServer::Create(ioc, so, *raw, metrics_);
+      if (!server.ok()) return server.status();
+      runtimes_.push_back({std::move(api), std::move(server).value()});
+    }
     specs.push_back(std::move(spec));
   }
   auto host = functions::FunctionHost::Open(*store_, std::move(options), std::move(specs), targets_.get(), &metrics_);
@@ -261,7 +293,9 @@ void Region::SetPeers(std::map<std::string, client::Endpoint, std::less<>> peers
 }
 
 Result<client::ClientEndpoint> Region::FunctionEndpoint(std::string_view region) const {
-  if (region == config_.name) return client::ClientEndpoint{in_process_, config_.name, function_credentials_};
+  if (region.empty() || region == config_.name) {
+    return client::ClientEndpoint{in_process_, config_.name, function_credentials_, scheme_};
+  }
   auto it = peers_.find(region);
   if (it == peers_.end()) {
     return Status(ErrorCode::kNotFound,
@@ -269,6 +303,12 @@ Result<client::ClientEndpoint> Region::FunctionEndpoint(std::string_view region)
   }
   return client::ClientEndpoint{std::make_shared<client::HttpTransport>(*functions_http_, it->second.address),
                                 std::string(region), it->second.credentials};
+}
+
+Result<api::app::FunctionOutcome> Region::InvokeForApi(const std::string& function, const boost::json::value& event) {
+  auto result = functions_->Invoke(function, event);
+  if (!result.ok()) return result.status();
+  return api::app::FunctionOutcome{std::move(result->payload), result->failed};
 }
 
 Status Region::RecordStart() {
@@ -354,6 +394,7 @@ Status Region::Start() {
       .Set(std::strtoll(services_.created_at.c_str(), nullptr, 10));
   aws_server_->Start();
   app_server_->Start();
+  for (auto& rt : runtimes_) rt.server->Start();
   return Status::Ok();
 }
 
@@ -393,6 +434,10 @@ net::awaitable<void> Region::Shutdown(std::chrono::milliseconds grace) {
   // Both listeners stop accepting at once and drain side by side.
   using namespace boost::asio::experimental::awaitable_operators;
   co_await (aws_server_->Shutdown(grace) && app_server_->Shutdown(grace));
+  for (auto& rt : runtimes_) {
+    rt.api->Stop();  // invocations waiting for the process fail; so does its /next
+    co_await rt.server->Shutdown(std::chrono::milliseconds(0));
+  }
   // Functions first: they call the services below (in process).
   for (auto& mapping : mappings_) mapping->Stop();
   functions_->Stop();

@@ -21,6 +21,7 @@
 #include <boost/asio/ssl/context.hpp>
 
 #include "api/admin/protocol.h"
+#include "api/app/gateway.h"
 #include "api/app/protocol.h"
 #include "api/common/pipeline.h"
 #include "api/common/services.h"
@@ -32,6 +33,7 @@
 #include "client/transport.h"
 #include "common/config.h"
 #include "functions/host.h"
+#include "functions/runtime_api.h"
 #include "functions/sqs_mapping.h"
 #include "common/metrics.h"
 #include "net/http_client.h"
@@ -42,6 +44,7 @@
 #include "service/queues/queue_service.h"
 #include "service/targets/local_targets.h"
 #include "service/topics/topic_service.h"
+#include "server/instance.h"
 #include "service/tables/table_service.h"
 #include "storage/kv_store.h"
 
@@ -58,7 +61,8 @@ class Region {
                                                       const common::RegionConfig& region,
                                                       boost::asio::io_context& ioc,
                                                       const auth::CredentialStore& credentials,
-                                                      std::shared_ptr<boost::asio::ssl::context> tls = nullptr);
+                                                      std::shared_ptr<boost::asio::ssl::context> tls = nullptr,
+                                                      const InstanceInfo* instance = nullptr);
   ~Region();
 
   // Where replication finds destination buckets; call before Start().
@@ -104,7 +108,10 @@ class Region {
   common::Status RecordStart();
   // The AWS client endpoint of `region` for this region's functions.
   common::Result<client::ClientEndpoint> FunctionEndpoint(std::string_view region) const;
-  common::Status OpenFunctions(const common::RegionConfig& rc);
+  common::Status OpenFunctions(const common::Config& config, const common::RegionConfig& rc,
+                               boost::asio::io_context& ioc);
+  // Invokes a function for the application API (blocking).
+  common::Result<api::app::FunctionOutcome> InvokeForApi(const std::string& function, const boost::json::value& event);
 
   common::RegionConfig config_;
   common::metrics::Registry metrics_;
@@ -134,9 +141,17 @@ class Region {
   std::unique_ptr<net::HttpClient> functions_http_;
   std::shared_ptr<client::Transport> in_process_;  // this region's AWS pipeline
   std::map<std::string, client::Endpoint, std::less<>> peers_;
+  std::string scheme_ = "http";                   // of this region's endpoints (presigned URLs)
+  std::map<std::string, std::string> instance_env_;  // what functions see of the instance
   auth::Credentials function_credentials_;
   std::unique_ptr<functions::FunctionHost> functions_;
   std::vector<std::unique_ptr<functions::SqsMapping>> mappings_;
+  // Functions run by external processes: the Runtime API each one polls.
+  struct ExternalRuntime {
+    std::unique_ptr<functions::RuntimeApi> api;
+    std::unique_ptr<net::HttpServer> server;
+  };
+  std::vector<ExternalRuntime> runtimes_;
   // Blocking storage calls of this region's operations (destroyed, and so
   // joined, before the services they call).
   std::unique_ptr<boost::asio::thread_pool> blocking_;
@@ -145,6 +160,7 @@ class Region {
   std::unique_ptr<api::json::JsonProtocol> json_;
   std::unique_ptr<api::query::QueryProtocol> query_;
   std::unique_ptr<api::rest_xml::RestXmlProtocol> rest_xml_;
+  std::unique_ptr<api::app::Gateway> gateway_;  // the application API's routes and keys
   std::unique_ptr<api::app::AppProtocol> app_;
   std::unique_ptr<api::Pipeline> aws_pipeline_;
   std::unique_ptr<api::Pipeline> app_pipeline_;

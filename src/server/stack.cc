@@ -78,6 +78,23 @@ Result<auth::Credentials> ResolveAdminCredentials(const common::Config& config) 
   return creds;
 }
 
+Result<std::vector<std::string>> ResolveApiKeys(const common::Config& config) {
+  if (!config.app.api_keys.empty()) return config.app.api_keys;
+  const auto path = config.data_root / "api-key";
+  std::ifstream in(path);
+  std::string key;
+  if (in && std::getline(in, key) && key.size() >= 20) return std::vector<std::string>{key};
+  std::error_code ec;
+  std::filesystem::create_directories(config.data_root, ec);
+  if (ec) {
+    return Status(ErrorCode::kIoError, fmt::format("cannot create data directory {}: {}",
+                                                   config.data_root.string(), ec.message()));
+  }
+  key = common::RandomString(40, kSecretAlphabet);
+  STRATUS_RETURN_IF_ERROR(WriteFileDurably(path, key + "\n"));
+  return std::vector<std::string>{key};
+}
+
 Stack::Stack(common::Config config)
     : config_(std::move(config)),
       ioc_(config_.threads != 0 ? static_cast<int>(config_.threads)
@@ -90,6 +107,10 @@ Result<std::unique_ptr<Stack>> Stack::Open(common::Config config) {
   auto admin = ResolveAdminCredentials(stack->config_);
   if (!admin.ok()) return admin.status();
   stack->admin_ = *admin;
+  auto keys = ResolveApiKeys(stack->config_);
+  if (!keys.ok()) return keys.status();
+  stack->config_.app.api_keys = std::move(keys).value();
+  stack->instance_ = DescribeInstance(stack->config_.app.imds_endpoint, stack->config_.data_root);
   stack->credentials_.Add(stack->admin_,
                           fmt::format("arn:aws:iam::{}:root", auth::kAccountId));
   std::shared_ptr<boost::asio::ssl::context> tls;
@@ -102,7 +123,7 @@ Result<std::unique_ptr<Stack>> Stack::Open(common::Config config) {
   std::vector<std::future<Result<std::unique_ptr<Region>>>> opening;
   for (const auto& rc : stack->config_.regions) {
     opening.push_back(std::async(std::launch::async, [&stack, &rc, tls] {
-      return Region::Open(stack->config_, rc, stack->ioc_, stack->credentials_, tls);
+      return Region::Open(stack->config_, rc, stack->ioc_, stack->credentials_, tls, &stack->instance_);
     }));
   }
   Status first_error;

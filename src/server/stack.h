@@ -14,6 +14,7 @@
 
 #include "auth/credentials.h"
 #include "common/config.h"
+#include "server/instance.h"
 #include "server/region.h"
 
 namespace server {
@@ -33,6 +34,7 @@ class Stack {
 
   const common::Config& config() const { return config_; }
   const auth::Credentials& admin() const { return admin_; }
+  const InstanceInfo& instance() const { return instance_; }
   const std::vector<std::unique_ptr<Region>>& regions() const { return regions_; }
 
  private:
@@ -43,9 +45,14 @@ class Stack {
   auth::CredentialStore credentials_;
   auth::Credentials admin_;
   std::vector<std::unique_ptr<Region>> regions_;
+  InstanceInfo instance_;
   std::atomic<bool> provisioning_{false};  // the provisioning thread runs
   std::atomic<bool> stopping_{false};      // a signal asked to stop
 };
+
+// The application API's keys: [app].api_keys, else the one in
+// <data root>/api-key, else a new one written there (mode 0600).
+common::Result<std::vector<std::string>> ResolveApiKeys(const common::Config& config);
 
 // The admin key pair: from the config, else from <data root>/admin-credentials,
 // else newly generated and written there (mode 0600, fsync'd, renamed).

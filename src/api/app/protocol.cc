@@ -4,6 +4,8 @@
 #include <boost/json/serialize.hpp>
 #include <fmt/format.h>
 
+#include "api/app/gateway.h"
+#include "api/app/proxy.h"
 #include "api/common/query_string.h"
 
 namespace api::app {
@@ -39,10 +41,34 @@ const ErrorMap& AppErrorMap() {
   return kMap;
 }
 
+namespace {
+constexpr Op kProxyInvoke = MakeOp<ProxyInvoke>();
+constexpr Op kPreflight = MakeOp<Preflight>();
+}  // namespace
+
 Result<RouteMatch> AppProtocol::Route(const net::RequestHeader& header, const std::string*) const {
   std::string_view target = header.target();
   auto q = target.find('?');
   std::string_view path = target.substr(0, q);
+  const Op* gateway_op = nullptr;
+  if (gateway_ != nullptr) {
+    if (header.method() == net::http::verb::options) {
+      if (!gateway_->MethodsFor(path).empty()) gateway_op = &kPreflight;
+    } else if (gateway_->Find(std::string_view(header.method_string()), path)) {
+      gateway_op = &kProxyInvoke;
+    }
+  }
+  if (gateway_op != nullptr) {
+    RouteMatch m;
+    m.op = gateway_op;
+    m.service = "execute-api";
+    if (q != std::string_view::npos) {
+      auto params = ParseQuery(target.substr(q + 1), true);
+      if (!params) return Status(ErrorCode::kInvalidArgument, "Malformed query string");
+      m.query = std::move(*params);
+    }
+    return m;
+  }
   for (const auto& r : routes_) {
     if (r.method != header.method()) continue;
     if (r.prefix ? !path.starts_with(r.path) : path != r.path) continue;

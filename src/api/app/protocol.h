@@ -22,9 +22,15 @@ struct AppRoute {
 
 const ErrorMap& AppErrorMap();
 
+class Gateway;
+
+// Routes: OPTIONS on a path the gateway serves → the CORS preflight; a
+// request the gateway routes → its function (proxy.h); else the fixed
+// `routes`; else 404 {"message": "Not Found"}.
 class AppProtocol final : public Protocol {
  public:
-  explicit AppProtocol(std::vector<AppRoute> routes) : routes_(std::move(routes)) {}
+  AppProtocol(std::vector<AppRoute> routes, const Gateway* gateway = nullptr)
+      : routes_(std::move(routes)), gateway_(gateway) {}
 
   std::string_view name() const override { return "app"; }
   bool Claims(const net::RequestHeader&) const override { return true; }
@@ -33,6 +39,7 @@ class AppProtocol final : public Protocol {
 
  private:
   std::vector<AppRoute> routes_;
+  const Gateway* gateway_;
 };
 
 }  // namespace api::app

@@ -30,6 +30,9 @@ class TopicService;
 namespace replication {
 class Engine;
 }
+namespace api::app {
+class Gateway;
+}
 
 namespace api {
 
@@ -52,6 +55,8 @@ struct Services {
   service::bus::BusService* bus = nullptr;
   service::topics::TopicService* topics = nullptr;
   replication::Engine* replication = nullptr;
+  // The application API's routes, keys and throttles (app_endpoint).
+  app::Gateway* gateway = nullptr;
   // Threads for blocking storage calls (see common/blocking.h); null = inline.
   boost::asio::thread_pool* blocking = nullptr;
 };

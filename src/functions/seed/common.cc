@@ -172,4 +172,14 @@ Result<std::string> RequiredEnv(Context& ctx, std::string_view name) {
   return std::string(v);
 }
 
+json::value ApiResponse(int status, const json::value& body) {
+  return json::object{{"statusCode", status},
+                      {"headers", json::object{{"Content-Type", "application/json"}}},
+                      {"body", json::serialize(body)}};
+}
+
+json::value ApiError(int status, std::string_view message) {
+  return ApiResponse(status, json::object{{"message", message}});
+}
+
 }  // namespace functions::seed

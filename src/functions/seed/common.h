@@ -72,4 +72,9 @@ common::Result<std::string> Publish(Context& ctx, std::string_view topic_arn, st
 // An environment variable the handler cannot run without.
 common::Result<std::string> RequiredEnv(Context& ctx, std::string_view name);
 
+// An API Gateway proxy result: {statusCode, headers: {Content-Type: JSON}, body}.
+boost::json::value ApiResponse(int status, const boost::json::value& body);
+// {statusCode, ..., body: {"message": message}} — an application API error.
+boost::json::value ApiError(int status, std::string_view message);
+
 }  // namespace functions::seed

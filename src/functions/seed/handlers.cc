@@ -7,6 +7,9 @@ std::map<std::string, Handler, std::less<>> Handlers() {
       {"checksum-validator", ChecksumValidator},
       {"failure-notifier", FailureNotifier},
       {"replica-processor", ReplicaProcessor},
+      {"presigner", Presigner},
+      {"instance-metadata", InstanceMetadata},
+      {"file-info", FileInfo},
   };
 }
 

@@ -13,9 +13,12 @@ namespace functions::seed {
 common::Result<boost::json::value> ChecksumValidator(Context& ctx, const boost::json::value& event);
 common::Result<boost::json::value> FailureNotifier(Context& ctx, const boost::json::value& event);
 common::Result<boost::json::value> ReplicaProcessor(Context& ctx, const boost::json::value& event);
+common::Result<boost::json::value> Presigner(Context& ctx, const boost::json::value& event);
+common::Result<boost::json::value> InstanceMetadata(Context& ctx, const boost::json::value& event);
+common::Result<boost::json::value> FileInfo(Context& ctx, const boost::json::value& event);
 
 // Every built-in handler by name: "checksum-validator", "failure-notifier",
-// "replica-processor".
+// "replica-processor", "presigner", "instance-metadata", "file-info".
 std::map<std::string, Handler, std::less<>> Handlers();
 
 }  // namespace functions::seed
