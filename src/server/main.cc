@@ -7,6 +7,8 @@
 //                                                print a function's log stream
 //   stratus lambda-bootstrap                     run a built-in handler as a Lambda custom
 //                                                runtime (the Runtime API loop; see functions/bootstrap.h)
+//   stratus demo [--config FILE] [--data DIR]    drive seeds 000 and 001 against a running
+//                                                default stack, printing each hop
 //   stratus version                              print the version
 //
 // Exit codes: 0 normal stop, 1 runtime failure (e.g. a port in use), 2 bad
@@ -30,6 +32,7 @@
 #include "functions/bootstrap.h"
 #include "functions/seed/handlers.h"
 #include "server/banner.h"
+#include "server/demo.h"
 #include "server/logs_cli.h"
 #include "server/replication_cli.h"
 #include "server/stack.h"
@@ -143,6 +146,21 @@ int Logs(const std::string& config_flag, const std::string& data_flag, const std
   return server::PrintFunctionLogs(*config, function, region, follow, tail);
 }
 
+int Demo(const std::string& config_flag, const std::string& data_flag) {
+  std::optional<fs::path> config_path =
+      config_flag.empty() ? FindDefaultConfig() : std::optional<fs::path>(config_flag);
+  if (!config_path) {
+    std::cerr << "stratus: no --config given and config/stratus.toml was not found\n";
+    return 2;
+  }
+  auto config = common::LoadConfig(*config_path, data_flag.empty() ? std::nullopt : std::optional<fs::path>(data_flag));
+  if (!config.ok()) {
+    std::cerr << "stratus: " << config.status().message() << "\n";
+    return 2;
+  }
+  return server::RunDemo(*config);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -194,6 +212,15 @@ int main(int argc, char** argv) {
       "$AWS_LAMBDA_RUNTIME_API for events (on AWS Lambda as the provided.al2023 bootstrap, or for a "
       "stratus function with a runtime_api)");
 
+  auto* demo = app.add_subcommand(
+      "demo",
+      "Drive seeds 000 and 001 against a running default stack and print each hop with its time: a "
+      "presigned upload, its replica, metadata item and alert; a validated category upload; a poison "
+      "pill in the dead-letter queue, its redrive and the failure email");
+  demo->add_option("-c,--config", config_flag, "Configuration file the stack runs (default config/stratus.toml)")
+      ->check(CLI::ExistingFile);
+  demo->add_option("-d,--data", data_flag, "Data root directory (as given to serve)");
+
   auto* version = app.add_subcommand("version", "Print the version and exit");
 
   try {
@@ -207,6 +234,7 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (*serve) return Serve(config_flag, data_flag);
+  if (*demo) return Demo(config_flag, data_flag);
   if (*bootstrap) return functions::RunBootstrap(functions::seed::Handlers());
   if (*status) return ReplicationStatus(config_flag, region_flag, bucket_flag, endpoint_flag);
   if (*logs) return Logs(config_flag, data_flag, function_flag, logs_region_flag, follow_flag, tail_flag);

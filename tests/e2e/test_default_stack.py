@@ -187,3 +187,20 @@ def test_a_stop_during_provisioning_is_clean(tmp_path):
                               stdout=s.stdout, stderr=s.stderr, cwd=s.workdir)
     time.sleep(0.05)
     assert s.stop(signal.SIGTERM) == 0, s.logs()
+
+
+def test_stratus_demo_drives_both_seeds(stack):
+    out = subprocess.run([BINARY, "demo", "--config", stack.config, "--data", stack.data],
+                         capture_output=True, text=True, timeout=180)
+    assert out.returncode == 0, out.stdout + out.stderr
+    for hop in ("POST /presign → a PUT URL for s3://main/demo/", "PUT with the URL → 200",
+                "replication COMPLETED → s3://main-replica/demo/", "metadata item (GET /files/demo/",
+                "alert email → ", "checksum-validator: SUCCESS: Checksum validation passed",
+                "poison pill in validation-dlq", "redrive started: validation-dlq → failure-queue",
+                "failure email → ", "Every hop happened"):
+        assert hop in out.stdout, out.stdout
+    # Against a stack that is not running: a clear refusal.
+    stack.stop()
+    out = subprocess.run([BINARY, "demo", "--config", stack.config, "--data", stack.data],
+                         capture_output=True, text=True, timeout=30)
+    assert out.returncode == 2 and "is not ready" in out.stderr
