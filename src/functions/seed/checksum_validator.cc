@@ -5,8 +5,9 @@
 // when neither has a checksum, since ETags differ under multipart and
 // SSE-KMS).
 //
-//   replica missing or PENDING  → WARNING logged, the message is reported as
-//                                 failed so SQS redelivers it after the
+//   replica missing or PENDING  → looked at again for up to REPLICA_WAIT_MS;
+//                                 then WARNING logged, the message is reported
+//                                 as failed so SQS redelivers it after the
 //                                 visibility timeout (replication lag)
 //   checksums equal             → "SUCCESS: Checksum validation passed …"
 //   checksums differ, or the    → ERROR logged, reported as failed: retried
@@ -15,9 +16,14 @@
 //
 // Environment: REPLICA_REGION (required); REPLICA_BUCKETS, optional
 // "primary=replica,…" pairs, else the replica bucket is read from the
-// primary's replication configuration.
+// primary's replication configuration; REPLICA_WAIT_MS (default 500, 0 = no
+// wait), how long a replica still in flight is waited for.
 
 #include "functions/seed/handlers.h"
+
+#include <algorithm>
+#include <chrono>
+#include <thread>
 
 #include <boost/json.hpp>
 #include <fmt/format.h>
@@ -64,6 +70,13 @@ Result<std::string> ReplicaBucket(Context& ctx, const std::string& bucket) {
 
 enum class Outcome { kValid, kRetry, kFailed, kGone };
 
+// How long a missing or PENDING replica is waited for within the invocation.
+std::chrono::milliseconds ReplicaWait(Context& ctx) {
+  std::string_view text = ctx.env("REPLICA_WAIT_MS");
+  std::chrono::milliseconds wait(text.empty() ? 500 : std::atoll(std::string(text).c_str()));
+  return std::max(std::chrono::milliseconds(0), std::min(wait, ctx.remaining_time() / 2));
+}
+
 Outcome Validate(Context& ctx, const std::string& replica_region, const ObjectRef& object) {
   std::string where = fmt::format("s3://{}/{}", object.bucket, object.key);
   if (!object.version_id.empty()) where += fmt::format(" (version {})", object.version_id);
@@ -90,11 +103,24 @@ Outcome Validate(Context& ctx, const std::string& replica_region, const ObjectRe
                         object.key, replica_region, replica.status().message()));
     return Outcome::kRetry;
   }
-  if (!replica->exists || primary->replication_status == "PENDING") {
-    ctx.Log(fmt::format("WARNING: replica of {} not yet available in s3://{} ({}; replication status {}); will retry",
-                        where, *replica_bucket, replica_region,
-                        primary->replication_status.empty() ? "none" : primary->replication_status));
-    return Outcome::kRetry;
+  // Replication usually lands within milliseconds: look again a few times
+  // (REPLICA_WAIT_MS in all, at most half the time left) before handing the
+  // message back to the queue, whose visibility timeout is seconds.
+  const auto until = std::chrono::steady_clock::now() + ReplicaWait(ctx);
+  std::chrono::milliseconds pause(10);
+  while (!replica->exists || primary->replication_status == "PENDING") {
+    if (std::chrono::steady_clock::now() + pause > until) {
+      ctx.Log(fmt::format("WARNING: replica of {} not yet available in s3://{} ({}; replication status {}); will retry",
+                          where, *replica_bucket, replica_region,
+                          primary->replication_status.empty() ? "none" : primary->replication_status));
+      return Outcome::kRetry;
+    }
+    std::this_thread::sleep_for(pause);
+    pause = std::min(pause * 2, std::chrono::milliseconds(100));
+    primary = HeadObject(ctx, "", object);
+    if (!primary.ok() || !primary->exists) return primary.ok() ? Outcome::kGone : Outcome::kRetry;
+    replica = HeadObject(ctx, replica_region, replica_ref);
+    if (!replica.ok()) return Outcome::kRetry;
   }
   std::string what;
   bool equal;
