@@ -57,14 +57,14 @@ Status ServiceError(unsigned http_status, std::string code, std::string_view mes
   return Status(ErrorCodeFor(http_status, code), fmt::format("{}: {}", code, message));
 }
 
-// A signed POST of `body` to "/".
-net::ClientRequest SignedPost(const ClientEndpoint& endpoint, std::string_view service,
+// A signed POST of `body` to "/" on `host`.
+net::ClientRequest SignedPost(const ClientEndpoint& endpoint, const std::string& host, std::string_view service,
                               std::vector<std::pair<std::string, std::string>> headers, std::string body) {
   auth::SignableRequest signable;
   signable.method = "POST";
   signable.path = "/";
   signable.headers = std::move(headers);
-  signable.headers.emplace_back("host", endpoint.transport->host());
+  signable.headers.emplace_back("host", host);
   signable.payload_hash = auth::Sha256Hex(body);
   auth::Sign(signable, endpoint.credentials, endpoint.region, service, std::chrono::system_clock::now(), false);
   net::ClientRequest out(net::http::verb::post, "/", 11);
@@ -87,10 +87,13 @@ std::string FormEncode(const std::vector<std::pair<std::string, std::string>>& p
 
 }  // namespace
 
-Result<net::ClientResponse> AwsClient::Run(net::ClientRequest request) const {
+std::shared_ptr<Transport> AwsClient::TransportFor(std::string_view service) const {
+  return endpoint_.per_service ? endpoint_.per_service(service) : endpoint_.transport;
+}
+
+Result<net::ClientResponse> AwsClient::Run(std::shared_ptr<Transport> transport, net::ClientRequest request) const {
   auto now = std::chrono::steady_clock::now();
   if (deadline_ && now >= *deadline_) return Status(ErrorCode::kTimeout, "the invocation's time is up");
-  std::shared_ptr<Transport> transport = endpoint_.transport;
   auto future = net::asio::co_spawn(
       executor_,
       [transport, request = std::move(request)]() mutable -> net::awaitable<std::optional<Result<net::ClientResponse>>> {
@@ -108,7 +111,8 @@ Result<net::ClientResponse> AwsClient::Run(net::ClientRequest request) const {
 }
 
 Result<json::object> AwsClient::Json(const JsonApi& api, std::string_view op, const json::object& input) const {
-  auto response = Run(SignedPost(endpoint_, api.signing_name,
+  auto transport = TransportFor(api.signing_name);
+  auto response = Run(transport, SignedPost(endpoint_, transport->host(), api.signing_name,
                                  {{"content-type", std::string(api.content_type)},
                                   {"x-amz-target", fmt::format("{}.{}", api.target_prefix, op)}},
                                  json::serialize(input)));
@@ -146,7 +150,8 @@ Result<json::object> AwsClient::Query(const QueryApi& api, std::string_view op, 
   std::vector<std::pair<std::string, std::string>> form{{"Action", std::string(op)},
                                                         {"Version", std::string(api.version)}};
   form.insert(form.end(), params->begin(), params->end());
-  auto response = Run(SignedPost(endpoint_, api.signing_name,
+  auto transport = TransportFor(api.signing_name);
+  auto response = Run(transport, SignedPost(endpoint_, transport->host(), api.signing_name,
                                  {{"content-type", "application/x-www-form-urlencoded; charset=utf-8"}},
                                  FormEncode(form)));
   if (!response.ok()) return response.status();
@@ -166,7 +171,7 @@ std::string AwsClient::PresignS3(const S3Request& request, std::chrono::seconds 
   signable.path = path;
   signable.query = request.query;
   signable.headers = request.headers;
-  std::string host = endpoint_.transport->host();
+  std::string host = TransportFor("s3")->host();
   signable.headers.emplace_back("host", host);
   std::string query = auth::Presign(signable, endpoint_.credentials, endpoint_.region, "s3",
                                     std::chrono::system_clock::now(), expires);
@@ -174,7 +179,9 @@ std::string AwsClient::PresignS3(const S3Request& request, std::chrono::seconds 
 }
 
 Result<net::ClientResponse> AwsClient::S3(S3Request request) const {
-  return Run(BuildS3Request(std::move(request), endpoint_.transport->host(), endpoint_.region, endpoint_.credentials));
+  auto transport = TransportFor("s3");
+  std::string host = transport->host();
+  return Run(std::move(transport), BuildS3Request(std::move(request), host, endpoint_.region, endpoint_.credentials));
 }
 
 }  // namespace client

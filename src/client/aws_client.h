@@ -20,6 +20,7 @@
 // AwsErrorCode() gives the code back.
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -59,6 +60,10 @@ struct ClientEndpoint {
   std::string region;  // requests are signed for it
   auth::Credentials credentials;
   std::string scheme = "http";  // of the URLs PresignS3 hands out ("https" behind TLS)
+  // Set: each service has a host of its own, as on AWS
+  // (https://sqs.<region>.amazonaws.com, ...; see AwsEndpoints); `transport`
+  // is then unused.
+  std::function<std::shared_ptr<Transport>(std::string_view service)> per_service;
 };
 
 class AwsClient {
@@ -92,7 +97,8 @@ class AwsClient {
   const std::string& region() const { return endpoint_.region; }
 
  private:
-  common::Result<net::ClientResponse> Run(net::ClientRequest request) const;
+  std::shared_ptr<Transport> TransportFor(std::string_view service) const;
+  common::Result<net::ClientResponse> Run(std::shared_ptr<Transport> transport, net::ClientRequest request) const;
 
   net::asio::any_io_executor executor_;
   ClientEndpoint endpoint_;

@@ -30,8 +30,10 @@ net::ClientRequest BuildS3Request(S3Request request, std::string_view host, std:
 }
 
 net::awaitable<common::Result<net::ClientResponse>> S3Client::Send(S3Request request) {
-  co_return co_await http_.Send(endpoint_.address, BuildS3Request(std::move(request), endpoint_.address.ToString(),
-                                                                   endpoint_.region, endpoint_.credentials));
+  const common::HostPort& to = endpoint_.address;
+  std::string host = to.port == (endpoint_.tls ? 443 : 80) ? to.host : to.ToString();
+  co_return co_await http_.Send(to, BuildS3Request(std::move(request), host, endpoint_.region, endpoint_.credentials),
+                                endpoint_.tls);
 }
 
 std::string ElementText(const std::string& body, std::string_view element) {

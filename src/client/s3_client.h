@@ -21,6 +21,7 @@ struct Endpoint {
   common::HostPort address;
   std::string region;  // the region requests are signed for
   auth::Credentials credentials;
+  bool tls = false;    // https
 };
 
 using Headers = std::vector<std::pair<std::string, std::string>>;

@@ -6,6 +6,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <fmt/format.h>
 
 namespace client {
 
@@ -14,7 +15,40 @@ using common::Result;
 using common::Status;
 
 net::awaitable<Result<net::ClientResponse>> HttpTransport::Send(net::ClientRequest request) {
-  co_return co_await http_.Send(to_, std::move(request));
+  co_return co_await http_.Send(to_, std::move(request), tls_);
+}
+
+std::string HttpTransport::host() const {
+  if (to_.port == (tls_ ? 443 : 80) && to_.host.find(':') == std::string::npos) return to_.host;
+  return to_.ToString();
+}
+
+Result<EndpointUrl> ParseEndpointUrl(std::string_view url) {
+  EndpointUrl out;
+  if (url.starts_with("https://")) {
+    out.tls = true;
+    url.remove_prefix(8);
+  } else if (url.starts_with("http://")) {
+    url.remove_prefix(7);
+  } else {
+    return Status(ErrorCode::kInvalidArgument, fmt::format("{} is not an http:// or https:// URL", url));
+  }
+  if (url.ends_with("/")) url.remove_suffix(1);
+  if (url.empty() || url.find('/') != std::string_view::npos) {
+    return Status(ErrorCode::kInvalidArgument, "an endpoint URL is a scheme, a host and a port, without a path");
+  }
+  bool has_port = url.back() != ']' && url.find(':', url.rfind(']') == std::string_view::npos ? 0 : url.rfind(']')) !=
+                                           std::string_view::npos;
+  auto address = common::HostPort::Parse(has_port ? std::string(url)
+                                                  : fmt::format("{}:{}", url, out.tls ? 443 : 80));
+  if (!address.ok()) return address.status();
+  out.address = std::move(address).value();
+  return out;
+}
+
+EndpointUrl AwsEndpoint(std::string_view service, std::string_view region) {
+  std::string_view domain = region.starts_with("cn-") ? "amazonaws.com.cn" : "amazonaws.com";
+  return EndpointUrl{common::HostPort{fmt::format("{}.{}.{}", service, region, domain), 443}, true};
 }
 
 namespace {

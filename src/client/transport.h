@@ -32,16 +32,32 @@ class Transport {
 
 class HttpTransport final : public Transport {
  public:
-  // `http` must outlive the transport.
-  HttpTransport(net::HttpClient& http, common::HostPort to) : http_(http), to_(std::move(to)) {}
+  // `http` must outlive the transport. With `tls`, https.
+  HttpTransport(net::HttpClient& http, common::HostPort to, bool tls = false)
+      : http_(http), to_(std::move(to)), tls_(tls) {}
 
   net::awaitable<common::Result<net::ClientResponse>> Send(net::ClientRequest request) override;
-  std::string host() const override { return to_.ToString(); }
+  // "host:port", or the bare host on the scheme's default port (as AWS's
+  // endpoints are addressed and signed).
+  std::string host() const override;
 
  private:
   net::HttpClient& http_;
   common::HostPort to_;
+  bool tls_;
 };
+
+// An endpoint URL: "http://host[:port]" or "https://host[:port]" (a trailing
+// '/' allowed; the port defaults to the scheme's). kInvalidArgument otherwise.
+struct EndpointUrl {
+  common::HostPort address;
+  bool tls = false;
+};
+common::Result<EndpointUrl> ParseEndpointUrl(std::string_view url);
+
+// AWS's own endpoint of `service` (a SigV4 signing name) in `region`:
+// https://<service>.<region>.amazonaws.com (.com.cn in China).
+EndpointUrl AwsEndpoint(std::string_view service, std::string_view region);
 
 class InProcessTransport final : public Transport {
  public:

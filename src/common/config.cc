@@ -76,7 +76,8 @@
 //
 //   [[replication.endpoints]]    # a destination outside this process (or a bucket elsewhere)
 //   region = "ap-southeast-1"    # required; the region requests are signed for
-//   endpoint = "127.0.0.1:4567"  # required; its S3 endpoint, "host:port" (plain HTTP)
+//   endpoint = "127.0.0.1:4567"  # required; its S3 endpoint, "host:port" (plain HTTP) or
+//                                # "https://host[:port]" / "http://host[:port]"
 //   access_key_id = "AKIA..."    # optional; default the administrator's key pair
 //   secret_access_key = "..."    # required with access_key_id
 //   buckets = ["backup"]         # optional; buckets served there whatever their ARN says
@@ -308,7 +309,17 @@ class Loader {
         return e.Invalid("region", fmt::format("{} is not an AWS region name", Quote(ep.region)));
       }
       CONFIG_ASSIGN_OR_RETURN(std::string address, e.RequiredString("endpoint"));
-      Result<HostPort> parsed = HostPort::Parse(address);
+      // "host:port" (plain HTTP), or a URL: "https://host[:port]", "http://host[:port]".
+      std::string_view rest = address;
+      bool url = rest.starts_with("https://") || rest.starts_with("http://");
+      ep.tls = rest.starts_with("https://");
+      if (url) rest.remove_prefix(ep.tls ? 8 : 7);
+      if (url && rest.ends_with("/")) rest.remove_suffix(1);
+      std::string hostport(rest);
+      if (url && hostport.find(':', hostport.rfind(']') == std::string::npos ? 0 : hostport.rfind(']')) == std::string::npos) {
+        hostport += ep.tls ? ":443" : ":80";
+      }
+      Result<HostPort> parsed = HostPort::Parse(hostport);
       if (!parsed.ok()) return e.Invalid("endpoint", parsed.status().message());
       ep.endpoint = std::move(parsed).value();
       CONFIG_ASSIGN_OR_RETURN(ep.access_key_id, e.String("access_key_id", std::string()));

@@ -171,12 +171,13 @@ struct AdminCredentials {
 // process, or a bucket that lives elsewhere.
 struct ReplicationEndpoint {
   std::string region;    // the region requests are signed for
-  HostPort endpoint;     // its S3 endpoint (plain HTTP)
+  HostPort endpoint;     // its S3 endpoint
   std::string access_key_id;      // "" = the administrator's
   std::string secret_access_key;  // "" = the administrator's
   // Buckets served there (for destination ARNs without a region); empty =
   // every bucket whose ARN names `region`.
   std::vector<std::string> buckets;
+  bool tls = false;  // the endpoint is https
 };
 
 struct ReplicationSettings {

@@ -35,17 +35,6 @@ std::string Env(const char* name) {
   return v == nullptr ? std::string() : std::string(v);
 }
 
-// "http://host:port" → host:port; anything else (https, malformed) → nullopt.
-std::optional<common::HostPort> PlainHttp(std::string_view url) {
-  if (!url.starts_with("http://")) return std::nullopt;
-  url.remove_prefix(7);
-  if (url.ends_with("/")) url.remove_suffix(1);
-  auto hp = common::HostPort::Parse(url.find(':') == std::string_view::npos ? std::string(url) + ":80"
-                                                                              : std::string(url));
-  if (!hp.ok()) return std::nullopt;
-  return *hp;
-}
-
 // Where each region's services are, from AWS_ENDPOINT_URL and STRATUS_ENDPOINTS.
 std::map<std::string, std::string, std::less<>> Endpoints(const std::string& region) {
   std::map<std::string, std::string, std::less<>> out;
@@ -97,19 +86,25 @@ class BootstrapContext final : public Context {
   Result<client::AwsClient*> Aws(std::string_view region) override {
     std::string r = region.empty() ? region_ : std::string(region);
     if (auto it = clients_.find(r); it != clients_.end()) return it->second.get();
-    auto url = endpoints_.find(r);
-    if (url == endpoints_.end()) {
-      return Status(ErrorCode::kNotFound, fmt::format("no endpoint for region {} (AWS_ENDPOINT_URL, STRATUS_ENDPOINTS)", r));
+    client::ClientEndpoint endpoint;
+    endpoint.region = r;
+    endpoint.credentials =
+        auth::Credentials{Env("AWS_ACCESS_KEY_ID"), Env("AWS_SECRET_ACCESS_KEY"), Env("AWS_SESSION_TOKEN")};
+    if (auto url = endpoints_.find(r); url != endpoints_.end()) {
+      auto parsed = client::ParseEndpointUrl(url->second);
+      if (!parsed.ok()) {
+        return Status(ErrorCode::kInvalidArgument, fmt::format("endpoint of region {}: {}", r, parsed.status().message()));
+      }
+      endpoint.transport = std::make_shared<client::HttpTransport>(http_, parsed->address, parsed->tls);
+      endpoint.scheme = parsed->tls ? "https" : "http";
+    } else {
+      // AWS itself: each service at its own https endpoint.
+      endpoint.scheme = "https";
+      endpoint.per_service = [&http = http_, r](std::string_view service) -> std::shared_ptr<client::Transport> {
+        client::EndpointUrl at = client::AwsEndpoint(service, r);
+        return std::make_shared<client::HttpTransport>(http, at.address, true);
+      };
     }
-    auto to = PlainHttp(url->second);
-    if (!to) {
-      return Status(ErrorCode::kUnavailable,
-                    fmt::format("endpoint {} of region {}: only http:// endpoints are reachable (no TLS client yet)",
-                                url->second, r));
-    }
-    client::ClientEndpoint endpoint{std::make_shared<client::HttpTransport>(http_, *to), r,
-                                    auth::Credentials{Env("AWS_ACCESS_KEY_ID"), Env("AWS_SECRET_ACCESS_KEY"),
-                                                      Env("AWS_SESSION_TOKEN")}};
     auto aws = std::make_unique<client::AwsClient>(executor_, std::move(endpoint));
     aws->set_deadline(std::chrono::steady_clock::now() + remaining_time());
     return clients_.emplace(r, std::move(aws)).first->second.get();
@@ -156,6 +151,7 @@ int RunBootstrap(const std::map<std::string, Handler, std::less<>>& handlers) {
   std::thread io([&] { ioc.run(); });
   net::ClientOptions options;
   options.request_timeout = std::chrono::minutes(15);  // /next waits for an event
+  options.ca_file = Env("AWS_CA_BUNDLE");
   net::HttpClient http(ioc.get_executor(), options);
   auto send = [&](net::ClientRequest req) {
     return boost::asio::co_spawn(

@@ -13,8 +13,11 @@
 //   AWS_REGION               the function's region (required)
 //   AWS_LAMBDA_FUNCTION_NAME, AWS_LAMBDA_FUNCTION_MEMORY_SIZE   as Lambda sets them
 //   AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN  the role's credentials
-//   AWS_ENDPOINT_URL         the services of AWS_REGION (http://host:port)
-//   STRATUS_ENDPOINTS        other regions: "ap-southeast-1=http://127.0.0.1:4567,..."
+//   AWS_ENDPOINT_URL         the services of AWS_REGION (http:// or https://host:port);
+//                            unset: AWS's own, https://<service>.<region>.amazonaws.com
+//   STRATUS_ENDPOINTS        other regions: "ap-southeast-1=http://127.0.0.1:4567,...";
+//                            a region not listed: AWS's own endpoints
+//   AWS_CA_BUNDLE            PEM file of the CAs trusted for https (default: the system's)
 //   every other variable is the function's environment (ctx.env).
 //
 // The handler's log lines go to stdout, "<time>\t<request id>\t<line>", as

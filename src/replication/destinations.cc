@@ -30,7 +30,7 @@ Result<BucketArn> ParseBucketArn(std::string_view arn) {
 Destination Resolver::Make(const common::ReplicationEndpoint& e, std::string bucket) const {
   auth::Credentials creds = admin_;
   if (!e.access_key_id.empty()) creds = {e.access_key_id, e.secret_access_key, ""};
-  return Destination{std::move(bucket), client::Endpoint{e.endpoint, e.region, creds}};
+  return Destination{std::move(bucket), client::Endpoint{e.endpoint, e.region, creds, e.tls}};
 }
 
 Result<Destination> Resolver::Resolve(std::string_view arn) const {
@@ -47,14 +47,14 @@ Result<Destination> Resolver::Resolve(std::string_view arn) const {
       if (e.buckets.empty() && e.region == parsed->region) return Make(e, bucket);
     }
     for (const auto& l : locals_) {
-      if (l.name == parsed->region) return Destination{bucket, {l.endpoint, l.name, admin_}};
+      if (l.name == parsed->region) return Destination{bucket, {l.endpoint, l.name, admin_, l.tls}};
     }
     return Status(ErrorCode::kNotFound,
                   fmt::format("No region or replication endpoint in the configuration serves {}",
                               parsed->region));
   }
   for (const auto& l : locals_) {
-    if (l.has_bucket && l.has_bucket(bucket)) return Destination{bucket, {l.endpoint, l.name, admin_}};
+    if (l.has_bucket && l.has_bucket(bucket)) return Destination{bucket, {l.endpoint, l.name, admin_, l.tls}};
   }
   return Status(ErrorCode::kNotFound,
                 fmt::format("No region of this server has a bucket {}, and no replication endpoint "

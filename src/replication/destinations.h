@@ -34,6 +34,7 @@ class Resolver {
     std::string name;
     common::HostPort endpoint;
     std::function<bool(std::string_view bucket)> has_bucket;  // thread-safe
+    bool tls = false;  // its listener is HTTPS
   };
 
   Resolver(std::vector<common::ReplicationEndpoint> endpoints, std::vector<LocalRegion> locals,

@@ -51,7 +51,8 @@ Engine::Engine(service::objects::ObjectService& objects, EngineOptions options,
             net::ClientOptions{.connect_timeout = std::chrono::milliseconds(5000),
                                .request_timeout = options_.request_timeout,
                                .max_idle_per_host = options_.workers,
-                               .max_response_body = 1 << 20}) {
+                               .max_response_body = 1 << 20,
+                               .ca_file = options_.ca_file}) {
   if (metrics_ == nullptr) return;
   latency_ = &metrics_->GetHistogram("stratus_replication_latency_seconds",
                                      "From a write's commit to its destination's acknowledgement.",

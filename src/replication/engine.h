@@ -55,6 +55,7 @@ struct EngineOptions {
   std::chrono::milliseconds min_backoff{100};
   std::chrono::milliseconds max_backoff{2000};
   std::chrono::minutes threshold{15};  // S3 Replication Time Control
+  std::string ca_file;  // CAs trusted for https destinations besides the system's
 };
 
 class Engine {

@@ -137,6 +137,7 @@ Result<std::unique_ptr<Region>> Region::Open(const common::Config& config,
   service::topics::TopicServiceOptions topic_options;
   topic_options.region = rc.name;
   topic_options.mail_dir = rc.data_dir / "mail";
+  topic_options.signing_dir = rc.data_dir / "sns";
   topic_options.email_from = config.email.from;
   region->smtp_relay_ = config.email.smtp_relay;
   topic_options.public_url = fmt::format("{}://{}", tls ? "https" : "http", rc.endpoint.ToString());
@@ -156,6 +157,7 @@ Result<std::unique_ptr<Region>> Region::Open(const common::Config& config,
   replication_options.workers = config.replication.workers;
   replication_options.request_timeout = std::chrono::seconds(config.replication.request_timeout_seconds);
   replication_options.part_size = uint64_t{config.replication.part_size_mib} << 20;
+  if (config.tls) replication_options.ca_file = config.tls->cert_file.string();
   region->replication_ = std::make_unique<replication::Engine>(*region->objects_, replication_options,
                                                                &region->metrics_);
   region->services_.replication = region->replication_.get();
@@ -226,7 +228,10 @@ Status Region::OpenFunctions(const common::Config& config, const common::RegionC
                              boost::asio::io_context& ioc) {
   functions_work_.emplace(functions_ioc_.get_executor());
   for (int i = 0; i < 2; ++i) functions_threads_.emplace_back([this] { functions_ioc_.run(); });
-  functions_http_ = std::make_unique<net::HttpClient>(functions_ioc_.get_executor());
+  // Behind [tls] the regions' listeners are HTTPS: their own certificate is trusted too.
+  net::ClientOptions http_options;
+  if (config.tls) http_options.ca_file = config.tls->cert_file.string();
+  functions_http_ = std::make_unique<net::HttpClient>(functions_ioc_.get_executor(), http_options);
   in_process_ = std::make_shared<client::InProcessTransport>(*aws_pipeline_, functions_ioc_.get_executor(),
                                                              aws_address().ToString());
   functions::HostOptions options;
@@ -301,8 +306,9 @@ Result<client::ClientEndpoint> Region::FunctionEndpoint(std::string_view region)
     return Status(ErrorCode::kNotFound,
                   fmt::format("region {} is neither a region of this process nor a replication endpoint", region));
   }
-  return client::ClientEndpoint{std::make_shared<client::HttpTransport>(*functions_http_, it->second.address),
-                                std::string(region), it->second.credentials};
+  return client::ClientEndpoint{
+      std::make_shared<client::HttpTransport>(*functions_http_, it->second.address, it->second.tls),
+      std::string(region), it->second.credentials, it->second.tls ? "https" : "http"};
 }
 
 Result<api::app::FunctionOutcome> Region::InvokeForApi(const std::string& function, const boost::json::value& event) {
@@ -464,29 +470,29 @@ net::awaitable<void> Region::Shutdown(std::chrono::milliseconds grace) {
 
 Status Region::PostWebhook(const std::string& url, const std::map<std::string, std::string>& headers,
                            const std::string& body) {
-  // http://host[:port]/path — the endpoints SNS subscriptions name.
+  // http(s)://host[:port]/path — the endpoints SNS subscriptions name.
   std::string_view rest = url;
-  if (rest.starts_with("https://")) {
-    return Status(ErrorCode::kUnavailable, "https webhooks need the TLS client, which is not built yet");
-  }
-  if (!rest.starts_with("http://")) return Status(ErrorCode::kInvalidArgument, "not an http URL: " + url);
-  rest.remove_prefix(7);
+  const bool tls = rest.starts_with("https://");
+  if (!tls && !rest.starts_with("http://")) return Status(ErrorCode::kInvalidArgument, "not an http URL: " + url);
+  rest.remove_prefix(tls ? 8 : 7);
   auto slash = rest.find('/');
   std::string authority(rest.substr(0, slash));
   std::string target = slash == std::string_view::npos ? "/" : std::string(rest.substr(slash));
-  auto to = common::HostPort::Parse(authority.find(':') == std::string::npos ? authority + ":80" : authority);
-  if (!to.ok()) return Status(ErrorCode::kInvalidArgument, "bad webhook address: " + url);
+  auto parsed = client::ParseEndpointUrl(fmt::format("{}://{}", tls ? "https" : "http", authority));
+  if (!parsed.ok()) return Status(ErrorCode::kInvalidArgument, "bad webhook address: " + url);
+  auto to = parsed->address;
   net::ClientRequest req{net::http::verb::post, target, 11};
+  req.set(net::http::field::host, authority);
   for (const auto& [k, v] : headers) req.set(k, v);
   req.body() = body;
   std::promise<common::Result<net::ClientResponse>> promise;
   auto future = promise.get_future();
   net::HttpClient* client = webhook_client_.get();
-  common::HostPort dest = *to;
+  common::HostPort dest = to;
   boost::asio::co_spawn(
       webhook_ioc_.get_executor(),
-      [client, dest, &req, &promise]() -> net::awaitable<void> {
-        promise.set_value(co_await client->Send(dest, std::move(req)));
+      [client, dest, tls, &req, &promise]() -> net::awaitable<void> {
+        promise.set_value(co_await client->Send(dest, std::move(req), tls));
       },
       boost::asio::detached);
   auto res = future.get();

@@ -141,7 +141,8 @@ Result<std::unique_ptr<Stack>> Stack::Open(common::Config config) {
   for (const auto& region : stack->regions_) {
     const Region* r = region.get();
     locals.push_back({r->config().name, r->aws_address(),
-                      [r](std::string_view bucket) { return r->HasBucket(bucket); }});
+                      [r](std::string_view bucket) { return r->HasBucket(bucket); },
+                      stack->config_.tls.has_value()});
   }
   auto resolver = std::make_shared<const replication::Resolver>(stack->config_.replication.endpoints,
                                                                 std::move(locals), stack->admin_);
@@ -151,13 +152,14 @@ Result<std::unique_ptr<Stack>> Stack::Open(common::Config config) {
   // region, and win, as in replication), over HTTP with SigV4.
   std::map<std::string, client::Endpoint, std::less<>> peers;
   for (const auto& region : stack->regions_) {
-    peers[region->config().name] = client::Endpoint{region->aws_address(), region->config().name, stack->admin_};
+    peers[region->config().name] = client::Endpoint{region->aws_address(), region->config().name, stack->admin_,
+                                                    stack->config_.tls.has_value()};
   }
   for (const auto& e : stack->config_.replication.endpoints) {
     if (!e.buckets.empty()) continue;
     auth::Credentials c = e.access_key_id.empty() ? stack->admin_
                                                   : auth::Credentials{e.access_key_id, e.secret_access_key, ""};
-    peers[e.region] = client::Endpoint{e.endpoint, e.region, c};
+    peers[e.region] = client::Endpoint{e.endpoint, e.region, c, e.tls};
   }
   for (auto& region : stack->regions_) region->SetPeers(peers, stack->admin_);
   return stack;

@@ -39,6 +39,15 @@ def free_port():
     return free_ports(1)[0]
 
 
+def self_signed(directory, name="tls"):
+    """A certificate for 127.0.0.1 (and localhost) with its key: (cert path, key path)."""
+    cert, key = os.path.join(directory, f"{name}-cert.pem"), os.path.join(directory, f"{name}-key.pem")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                    "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
+                    "-keyout", key, "-out", cert], check=True, capture_output=True)
+    return cert, key
+
+
 class Stratus:
     """One stratus process serving `regions` from a config it writes."""
 
@@ -90,8 +99,13 @@ class Stratus:
             f.write(text)
         return self
 
+    # Set to a CA file when the config serves HTTPS ([tls]): endpoints are
+    # https:// and readiness is checked against it.
+    ca = None
+
     def endpoint(self, region, listener="aws"):
-        return f"http://127.0.0.1:{self.regions[region][listener]}"
+        scheme = "https" if self.ca else "http"
+        return f"{scheme}://127.0.0.1:{self.regions[region][listener]}"
 
     def start(self, timeout=15):
         self.stdout = open(self.stdout_path, "ab")
@@ -106,7 +120,12 @@ class Stratus:
                 if self.proc.poll() is not None:
                     raise RuntimeError(f"stratus exited with {self.proc.returncode}: {self.logs()}")
                 try:
-                    with urllib.request.urlopen(self.endpoint(region) + "/_stratus/ready", timeout=1) as r:
+                    context = None
+                    if self.ca:
+                        import ssl
+                        context = ssl.create_default_context(cafile=self.ca)
+                    with urllib.request.urlopen(self.endpoint(region) + "/_stratus/ready", timeout=1,
+                                                context=context) as r:
                         if r.status == 200:
                             break
                 except OSError:

@@ -253,6 +253,17 @@ def check_fifo_order_under_concurrency():
         assert order == list(range(per_group)), (g, order)
 
 
+def check_fifo_receive_attempt_is_repeatable():
+    url = sqs.create_queue(QueueName=PREFIX + "attempt.fifo", Attributes={"FifoQueue": "true"})["QueueUrl"]
+    for i in range(3):
+        sqs.send_message(QueueUrl=url, MessageBody=f"m{i}", MessageGroupId=f"g{i}", MessageDeduplicationId=f"d{i}")
+    first = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=2, ReceiveRequestAttemptId="try-1")["Messages"]
+    again = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=2, ReceiveRequestAttemptId="try-1")["Messages"]
+    assert [m["ReceiptHandle"] for m in again] == [m["ReceiptHandle"] for m in first], (first, again)
+    other = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, ReceiveRequestAttemptId="try-2")["Messages"]
+    assert [m["Body"] for m in other] == ["m2"], other
+
+
 CHECKS = {name[len("check_"):]: fn for name, fn in list(globals().items()) if name.startswith("check_")}
 
 if __name__ == "__main__":

@@ -179,3 +179,45 @@ def test_bootstrap_refuses_a_bad_environment():
                                                             "_HANDLER": "nobody", "AWS_REGION": PRIMARY},
                          capture_output=True, text=True, timeout=10)
     assert out.returncode == 2 and "no built-in handler nobody" in out.stderr
+
+
+def test_everything_over_tls(stratus_factory, tmp_path):
+    """Behind [tls] every listener is HTTPS: replication between the regions,
+    the functions' calls and the external runtime's AWS client (AWS_CA_BUNDLE)
+    all go over TLS, and verify the certificate."""
+    from conftest import self_signed
+    cert, key = self_signed(str(tmp_path))
+    port = free_port()
+    s = stratus_factory(regions=(PRIMARY, REPLICA),
+                        region_extra={PRIMARY: functions(port), REPLICA: REPLICA_RESOURCES},
+                        extra=f'[tls]\ncert_file = "{cert}"\nkey_file = "{key}"\n')
+    s.ca = cert
+    s.start()
+    env = {"PATH": os.environ.get("PATH", ""),
+           "AWS_LAMBDA_RUNTIME_API": f"127.0.0.1:{port}", "_HANDLER": "checksum-validator", "AWS_REGION": PRIMARY,
+           "AWS_ACCESS_KEY_ID": ACCESS_KEY, "AWS_SECRET_ACCESS_KEY": SECRET_KEY,
+           "AWS_ENDPOINT_URL": s.endpoint(PRIMARY), "STRATUS_ENDPOINTS": f"{REPLICA}={s.endpoint(REPLICA)}",
+           "REPLICA_REGION": REPLICA}
+    s3 = boto3.client("s3", endpoint_url=s.endpoint(PRIMARY), region_name=PRIMARY, verify=cert,
+                      aws_access_key_id=ACCESS_KEY, aws_secret_access_key=SECRET_KEY)
+    # Without the CA the runtime's calls are refused by the certificate check.
+    untrusting_log = tmp_path / "untrusting.out"
+    proc = subprocess.Popen([BINARY, "lambda-bootstrap"], env=env, stdout=open(untrusting_log, "w"),
+                            stderr=subprocess.STDOUT)
+    try:
+        s3.put_object(Bucket="documents", Key="first.txt", Body=b"over TLS")
+        wait_for(lambda: "certificate verify failed" in untrusting_log.read_text(), 30,
+                 what="the refused certificate")
+    finally:
+        proc.kill()
+        proc.wait()
+    # With it, the message comes back and validates; the replica came over TLS.
+    trusting_log = tmp_path / "trusting.out"
+    proc = subprocess.Popen([BINARY, "lambda-bootstrap"], env={**env, "AWS_CA_BUNDLE": cert},
+                            stdout=open(trusting_log, "w"), stderr=subprocess.STDOUT)
+    try:
+        wait_for(lambda: "SUCCESS: Checksum validation passed for s3://documents/first.txt" in trusting_log.read_text(),
+                 30, what="validation over TLS")
+    finally:
+        proc.kill()
+        proc.wait()

@@ -116,7 +116,31 @@ class _Hook(http.server.BaseHTTPRequestHandler):
         pass
 
 
-def test_http_webhook_confirmation_and_delivery(stratus):
+def verify_sns_signature(envelope, tmp):
+    """Checks an envelope's Signature as SNS receivers do: the certificate from
+    SigningCertURL, the canonical string of its fields, SHA1 (version 1) or
+    SHA256 (version 2) with RSA — with the openssl CLI."""
+    import base64
+    keys = (["Message", "MessageId", "Subject", "Timestamp", "TopicArn", "Type"]
+            if envelope["Type"] == "Notification" else
+            ["Message", "MessageId", "SubscribeURL", "Timestamp", "Token", "TopicArn", "Type"])
+    canonical = "".join(f"{k}\n{envelope[k]}\n" for k in keys if k in envelope)
+    with urllib.request.urlopen(envelope["SigningCertURL"]) as r:
+        cert = r.read()
+    paths = {n: os.path.join(tmp, n) for n in ("cert.pem", "pub.pem", "msg", "sig")}
+    open(paths["cert.pem"], "wb").write(cert)
+    open(paths["msg"], "wb").write(canonical.encode())
+    open(paths["sig"], "wb").write(base64.b64decode(envelope["Signature"]))
+    pub = subprocess.run(["openssl", "x509", "-pubkey", "-noout", "-in", paths["cert.pem"]], capture_output=True,
+                         check=True).stdout
+    open(paths["pub.pem"], "wb").write(pub)
+    digest = "-sha256" if envelope["SignatureVersion"] == "2" else "-sha1"
+    out = subprocess.run(["openssl", "dgst", digest, "-verify", paths["pub.pem"], "-signature", paths["sig"],
+                          paths["msg"]], capture_output=True, text=True)
+    return out.returncode == 0 and "Verified OK" in out.stdout
+
+
+def test_http_webhook_confirmation_and_delivery(stratus, tmp_path):
     sns = client(stratus, "sns")
     port = free_port()
     server = http.server.ThreadingHTTPServer(("127.0.0.1", port), _Hook)
@@ -131,6 +155,7 @@ def test_http_webhook_confirmation_and_delivery(stratus):
             time.sleep(0.05)
         headers, confirm = _Hook.received[0]
         assert headers["x-amz-sns-message-type"] == "SubscriptionConfirmation" and confirm["Token"]
+        assert confirm["SignatureVersion"] == "1" and verify_sns_signature(confirm, str(tmp_path))
         # The endpoint confirms by visiting the SubscribeURL, unauthenticated.
         with urllib.request.urlopen(confirm["SubscribeURL"]) as r:
             assert b"<ConfirmSubscriptionResult>" in r.read()
@@ -144,6 +169,59 @@ def test_http_webhook_confirmation_and_delivery(stratus):
         assert headers["x-amz-sns-message-type"] == "Notification"
         assert headers["x-amz-sns-subscription-arn"] == subs[0]["SubscriptionArn"]
         assert note["Message"] == "to the webhook" and note["Subject"] == "s" and note["TopicArn"] == arn
+        assert verify_sns_signature(note, str(tmp_path))
+        # A tampered message does not verify; SignatureVersion 2 signs with SHA-256.
+        assert not verify_sns_signature({**note, "Message": "to the webhook!"}, str(tmp_path))
+        sns.set_topic_attributes(TopicArn=arn, AttributeName="SignatureVersion", AttributeValue="2")
+        sns.publish(TopicArn=arn, Message="signed with SHA-256")
+        deadline = time.time() + 10
+        while len(_Hook.received) < 3 and time.time() < deadline:
+            time.sleep(0.05)
+        v2 = _Hook.received[2][1]
+        assert v2["SignatureVersion"] == "2" and verify_sns_signature(v2, str(tmp_path))
+    finally:
+        server.shutdown()
+
+
+def test_https_webhook_is_verified_and_delivered(stratus_factory, tmp_path):
+    """An https endpoint gets the same envelope over TLS, once stratus trusts its
+    certificate (here through OpenSSL's SSL_CERT_FILE); an untrusted one gets nothing."""
+    import ssl
+    from conftest import self_signed
+    cert, key = self_signed(str(tmp_path))
+    port = free_port()
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), _Hook)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        _Hook.received.clear()
+        untrusting = stratus_factory(regions=(REGION,), subdir="untrusting").start()
+        sns = client(untrusting, "sns")
+        arn = sns.create_topic(Name="tls-hooks")["TopicArn"]
+        sns.subscribe(TopicArn=arn, Protocol="https", Endpoint=f"https://127.0.0.1:{port}/sns")
+        time.sleep(2)
+        assert _Hook.received == []  # the certificate is not trusted: no delivery
+        untrusting.stop()
+
+        trusting = stratus_factory(regions=(REGION,), subdir="trusting", env={"SSL_CERT_FILE": cert}).start()
+        sns = client(trusting, "sns")
+        arn = sns.create_topic(Name="tls-hooks")["TopicArn"]
+        sns.subscribe(TopicArn=arn, Protocol="https", Endpoint=f"https://127.0.0.1:{port}/sns")
+        deadline = time.time() + 10
+        while not _Hook.received and time.time() < deadline:
+            time.sleep(0.05)
+        headers, confirm = _Hook.received[0]
+        assert headers["x-amz-sns-message-type"] == "SubscriptionConfirmation"
+        assert headers["Host"] == f"127.0.0.1:{port}"
+        with urllib.request.urlopen(confirm["SubscribeURL"]) as r:
+            assert r.status == 200
+        sns.publish(TopicArn=arn, Message="over TLS")
+        deadline = time.time() + 10
+        while len(_Hook.received) < 2 and time.time() < deadline:
+            time.sleep(0.05)
+        assert _Hook.received[1][1]["Message"] == "over TLS"
     finally:
         server.shutdown()
 
@@ -261,3 +339,27 @@ def test_aws_cli(stratus, aws_env, cli):
     run("sns", "publish", "--topic-arn", arn, "--message", "from the cli")
     msg = run("sqs", "receive-message", "--queue-url", url, "--wait-time-seconds", "5")["Messages"][0]
     assert json.loads(msg["Body"])["Message"] == "from the cli"
+
+
+def test_add_and_remove_permission(stratus):
+    sns = client(stratus, "sns")
+    arn = sns.create_topic(Name="shared")["TopicArn"]
+    sns.add_permission(TopicArn=arn, Label="partners", AWSAccountId=["111122223333", "444455556666"],
+                       ActionName=["Publish", "Subscribe"])
+    policy = json.loads(sns.get_topic_attributes(TopicArn=arn)["Attributes"]["Policy"])
+    statement = next(s for s in policy["Statement"] if s.get("Sid") == "partners")
+    assert statement["Principal"]["AWS"] == ["arn:aws:iam::111122223333:root", "arn:aws:iam::444455556666:root"]
+    assert statement["Action"] == ["SNS:Publish", "SNS:Subscribe"] and statement["Resource"] == arn
+    assert any(s.get("Sid") == "__default_statement_ID" for s in policy["Statement"])
+    with pytest.raises(ClientError) as err:
+        sns.add_permission(TopicArn=arn, Label="partners", AWSAccountId=["111122223333"], ActionName=["Publish"])
+    assert err.value.response["Error"]["Code"] == "InvalidParameter"
+    with pytest.raises(ClientError) as err:
+        sns.add_permission(TopicArn=arn, Label="bad", AWSAccountId=["42"], ActionName=["Publish"])
+    assert err.value.response["Error"]["Code"] == "InvalidParameter"
+    sns.remove_permission(TopicArn=arn, Label="partners")
+    policy = json.loads(sns.get_topic_attributes(TopicArn=arn)["Attributes"]["Policy"])
+    assert not any(s.get("Sid") == "partners" for s in policy["Statement"])
+    with pytest.raises(ClientError) as err:
+        sns.remove_permission(TopicArn=arn.replace(":shared", ":missing"), Label="partners")
+    assert err.value.response["Error"]["Code"] == "NotFound"

@@ -2,6 +2,7 @@
 
 #include "api/common/query_string.h"
 #include "replication/engine.h"
+#include "service/topics/topic_service.h"
 
 #include <fmt/format.h>
 
@@ -89,6 +90,22 @@ void ReplicationStatus::Render(const Output& out, OpContext&, net::Response& res
   res.msg.result(net::http::status::ok);
   res.msg.set(net::http::field::content_type, "application/json");
   res.msg.body() = out.json;
+  res.msg.prepare_payload();
+}
+
+Result<SnsSigningCertificate::Request> SnsSigningCertificate::Parse(OpContext&) { return Request{}; }
+
+net::awaitable<Result<SnsSigningCertificate::Output>> SnsSigningCertificate::Execute(OpContext& ctx, Request) {
+  if (ctx.services.topics == nullptr || ctx.services.topics->SigningCertificate().empty()) {
+    co_return Status(common::ErrorCode::kNotFound, "no SNS signing certificate in this region");
+  }
+  co_return Output{ctx.services.topics->SigningCertificate()};
+}
+
+void SnsSigningCertificate::Render(const Output& out, OpContext&, net::Response& res) {
+  res.msg.result(net::http::status::ok);
+  res.msg.set(net::http::field::content_type, "application/x-pem-file");
+  res.msg.body() = out.pem;
   res.msg.prepare_payload();
 }
 

@@ -58,4 +58,17 @@ struct ReplicationStatus {
   static void Render(const Output& out, OpContext& ctx, net::Response& res);
 };
 
+// GET /_stratus/sns-signing-cert.pem — the certificate of the key that signs
+// this region's SNS messages (their SigningCertURL). 404 when none.
+struct SnsSigningCertificate {
+  static constexpr OpSpec kSpec{.name = "SnsSigningCertificate", .action = "", .anonymous = true};
+  struct Request {};
+  struct Output {
+    std::string pem;
+  };
+  static Result<Request> Parse(OpContext& ctx);
+  static net::awaitable<Result<Output>> Execute(OpContext& ctx, Request req);
+  static void Render(const Output& out, OpContext& ctx, net::Response& res);
+};
+
 }  // namespace api::admin

@@ -17,6 +17,7 @@ constexpr Op kHealth = MakeOp<Health>();
 constexpr Op kReady = MakeOp<Ready>();
 constexpr Op kMetrics = MakeOp<Metrics>();
 constexpr Op kReplicationStatus = MakeOp<ReplicationStatus>();
+constexpr Op kSnsSigningCertificate = MakeOp<SnsSigningCertificate>();
 
 constexpr std::string_view kPrefix = "/_stratus/";
 
@@ -56,6 +57,7 @@ AdminProtocol::AdminProtocol()
           {verb::get, "/_stratus/ready", &kReady},
           {verb::get, "/_stratus/metrics", &kMetrics},
           {verb::get, "/_stratus/replication", &kReplicationStatus},
+          {verb::get, "/_stratus/sns-signing-cert.pem", &kSnsSigningCertificate},
       } {}
 
 bool AdminProtocol::Claims(const net::RequestHeader& header) const {

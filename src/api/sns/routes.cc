@@ -1,6 +1,7 @@
 #include "api/sns/routes.h"
 
 #include "api/sns/ops/publish.h"
+#include "api/sns/ops/permissions.h"
 #include "api/sns/ops/topics.h"
 
 namespace api::sns {
@@ -15,7 +16,8 @@ constexpr Op kOps[] = {
     MakeSnsOp<Unsubscribe>(),          MakeSnsOp<ListSubscriptions>(),
     MakeSnsOp<ListSubscriptionsByTopic>(), MakeSnsOp<GetSubscriptionAttributes>(),
     MakeSnsOp<SetSubscriptionAttributes>(), MakeSnsOp<Publish>(),
-    MakeSnsOp<PublishBatch>(),
+    MakeSnsOp<PublishBatch>(),         MakeSnsOp<AddPermission>(),
+    MakeSnsOp<RemovePermission>(),
 };
 
 }  // namespace

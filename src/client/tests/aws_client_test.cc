@@ -166,3 +166,61 @@ TEST(AwsErrorCode, ParsesTheCodePrefix) {
 
 }  // namespace
 }  // namespace client
+
+namespace client {
+namespace {
+
+// Verifies endpoint URLs: scheme, default ports, IPv6, and refusals.
+TEST(EndpointUrl, ParsesSchemesAndDefaultPorts) {
+  auto a = ParseEndpointUrl("https://sqs.ap-south-1.amazonaws.com");
+  ASSERT_TRUE(a.ok());
+  EXPECT_TRUE(a->tls);
+  EXPECT_EQ(a->address.ToString(), "sqs.ap-south-1.amazonaws.com:443");
+  auto b = ParseEndpointUrl("http://127.0.0.1:4566/");
+  ASSERT_TRUE(b.ok());
+  EXPECT_FALSE(b->tls);
+  EXPECT_EQ(b->address.port, 4566);
+  auto c = ParseEndpointUrl("http://[::1]");
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->address.port, 80);
+  EXPECT_FALSE(ParseEndpointUrl("ftp://x").ok());
+  EXPECT_FALSE(ParseEndpointUrl("https://host/path").ok());
+  EXPECT_FALSE(ParseEndpointUrl("https://").ok());
+}
+
+// Verifies AWS's own endpoints and the Host a transport signs for.
+TEST(EndpointUrl, AwsEndpointsAndHosts) {
+  EXPECT_EQ(AwsEndpoint("dynamodb", "eu-west-1").address.ToString(), "dynamodb.eu-west-1.amazonaws.com:443");
+  EXPECT_EQ(AwsEndpoint("s3", "cn-north-1").address.host, "s3.cn-north-1.amazonaws.com.cn");
+  net::asio::io_context ioc;
+  net::HttpClient http(ioc.get_executor());
+  EXPECT_EQ(HttpTransport(http, {"sqs.ap-south-1.amazonaws.com", 443}, true).host(), "sqs.ap-south-1.amazonaws.com");
+  EXPECT_EQ(HttpTransport(http, {"127.0.0.1", 4566}, true).host(), "127.0.0.1:4566");
+  EXPECT_EQ(HttpTransport(http, {"example.com", 80}).host(), "example.com");
+  EXPECT_EQ(HttpTransport(http, {"example.com", 443}).host(), "example.com:443");
+}
+
+// Verifies that a per-service endpoint map sends each service to its own host.
+TEST(EndpointUrl, PerServiceTransports) {
+  net::asio::io_context ioc;
+  net::HttpClient http(ioc.get_executor());
+  std::vector<std::string> asked;
+  ClientEndpoint e;
+  e.region = "ap-south-1";
+  e.scheme = "https";
+  e.per_service = [&](std::string_view service) -> std::shared_ptr<Transport> {
+    asked.emplace_back(service);
+    return std::make_shared<HttpTransport>(http, AwsEndpoint(service, "ap-south-1").address, true);
+  };
+  AwsClient aws(ioc.get_executor(), e);
+  S3Request put;
+  put.method = net::http::verb::put;
+  put.bucket = "b";
+  put.key = "k";
+  std::string url = aws.PresignS3(put, std::chrono::seconds(60));
+  EXPECT_TRUE(url.starts_with("https://s3.ap-south-1.amazonaws.com/b/k?")) << url;
+  EXPECT_EQ(asked, std::vector<std::string>{"s3"});
+}
+
+}  // namespace
+}  // namespace client

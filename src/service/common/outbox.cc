@@ -96,7 +96,9 @@ void Outbox::Run() {
       if (waiting_.empty()) {
         cv_.wait(lock);
       } else {
-        cv_.wait_until(lock, waiting_.begin()->first);
+        // A copy: another worker may take (and free) that entry meanwhile.
+        const auto next = waiting_.begin()->first;
+        cv_.wait_until(lock, next);
       }
       continue;
     }

@@ -332,7 +332,26 @@ Result<std::vector<ReceivedMessage>> QueueService::Receive(std::string_view name
         if (!too_old(seq)) take(seq);
       }
     } else {
-      while (picked.size() < static_cast<size_t>(options.max_messages) && !q->available.empty()) {
+      // A retried attempt: the same messages again, if all are still as it left them.
+      std::erase_if(q->attempts, [&](const auto& a) { return a.second.expires_ms <= now; });
+      bool reused = false;
+      if (!options.attempt_id.empty()) {
+        if (auto a = q->attempts.find(options.attempt_id); a != q->attempts.end()) {
+          bool intact = !a->second.received.empty();
+          for (const auto& [seq, token] : a->second.received) {
+            auto it = q->entries.find(seq);
+            intact = intact && it != q->entries.end() && it->second.state == MsgState::kInflight &&
+                     it->second.token == token && it->second.visible_ms > now;
+          }
+          if (intact) {
+            for (const auto& [seq, token] : a->second.received) picked.push_back({seq, q->entries.at(seq)});
+            reused = true;
+          } else {
+            q->attempts.erase(a);
+          }
+        }
+      }
+      while (!reused && picked.size() < static_cast<size_t>(options.max_messages) && !q->available.empty()) {
         std::string group = q->available.begin()->second;
         Group& g = q->groups.at(group);
         std::vector<uint64_t> seqs(g.seqs.begin(), g.seqs.end());
@@ -345,6 +364,11 @@ Result<std::vector<ReceivedMessage>> QueueService::Receive(std::string_view name
           took = true;
         }
         if (took) q->RefreshGroup(group);
+      }
+      if (!options.attempt_id.empty() && !picked.empty() && !q->attempts.contains(options.attempt_id)) {
+        Queue::Attempt& a = q->attempts[options.attempt_id];
+        a.expires_ms = now + 5 * 60 * 1000;
+        for (const auto& p : picked) a.received.emplace_back(p.seq, p.entry.token);
       }
     }
   }

@@ -135,6 +135,14 @@ struct Queue {
   std::map<uint64_t, std::function<void()>> watchers;
   uint64_t next_watcher = 1;
   std::map<std::string, Dedup> dedup;
+  // FIFO receives by ReceiveRequestAttemptId, for 5 minutes: a retry of the
+  // same attempt gets the same messages and receipt handles while none of
+  // them was deleted or changed visibility (kept in memory only).
+  struct Attempt {
+    int64_t expires_ms = 0;
+    std::vector<std::pair<uint64_t, uint32_t>> received;  // (seq, token)
+  };
+  std::map<std::string, Attempt> attempts;
   uint64_t purge_collected = 0;  // purged records removed below this sequence
 
   // FIFO sends (and moves into a FIFO queue) take this across sequence

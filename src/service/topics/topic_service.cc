@@ -2,6 +2,8 @@
 
 #include "service/topics/topic_service.h"
 
+#include "service/topics/signing.h"
+
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -34,6 +36,13 @@ constexpr std::string_view kOutbox = "sns/o/";
 constexpr int kMaxAttempts = 25;  // backoff up to 30 s: about ten minutes
 
 Status NotFound(std::string m) { return Status(common::ErrorCode::kNotFound, std::move(m), "NotFound"); }
+// The access policy a topic has until one is set, as SNS writes it.
+std::string DefaultPolicy(std::string_view arn, std::string_view account) {
+  return fmt::format(
+      R"({{"Version":"2008-10-17","Id":"__default_policy_ID","Statement":[{{"Sid":"__default_statement_ID","Effect":"Allow","Principal":{{"AWS":"*"}},"Action":["SNS:Publish","SNS:Subscribe","SNS:GetTopicAttributes"],"Resource":"{}","Condition":{{"StringEquals":{{"AWS:SourceOwner":"{}"}}}}}}]}})",
+      arn, account);
+}
+
 Status Invalid(std::string m) {
   return Status(common::ErrorCode::kInvalidArgument, "Invalid parameter: " + m, "InvalidParameter");
 }
@@ -113,6 +122,7 @@ struct TopicService::Impl {
   std::map<std::string, TopicRecord, std::less<>> topics;   // by name
   std::map<std::string, Subscription, std::less<>> subs;    // by subscription id (the ARN's last part)
   std::unique_ptr<Outbox> outbox;
+  std::shared_ptr<const SnsSigner> signer;  // null: unsigned
   Targets* targets = nullptr;
   WebhookSender webhooks;
   EmailSender email;
@@ -180,6 +190,11 @@ TopicService::~TopicService() { Stop(); }
 Result<std::unique_ptr<TopicService>> TopicService::Open(storage::KvStore& kv, TopicServiceOptions options,
                                                          common::metrics::Registry* metrics) {
   auto impl = std::make_unique<Impl>(kv, std::move(options));
+  if (!impl->options.signing_dir.empty()) {
+    auto signer = SnsSigner::LoadOrCreate(impl->options.signing_dir, impl->options.region);
+    if (!signer.ok()) return signer.status();
+    impl->signer = std::move(signer).value();
+  }
   for (auto [prefix, is_topic] : {std::pair<std::string_view, bool>{kTopics, true}, {kSubs, false}}) {
     auto it = kv.NewIterator({std::string(prefix), storage::PrefixSuccessor(prefix)});
     for (it->Seek(prefix); it->Valid(); it->Next()) {
@@ -304,9 +319,7 @@ Result<std::map<std::string, std::string>> TopicService::GetTopicAttributes(std:
   out["TopicArn"] = std::string(arn);
   out["Owner"] = impl_->options.account;
   out.try_emplace("DisplayName", "");
-  out.try_emplace("Policy", fmt::format(
-      R"({{"Version":"2008-10-17","Id":"__default_policy_ID","Statement":[{{"Sid":"__default_statement_ID","Effect":"Allow","Principal":{{"AWS":"*"}},"Action":["SNS:Publish","SNS:Subscribe","SNS:GetTopicAttributes"],"Resource":"{}","Condition":{{"StringEquals":{{"AWS:SourceOwner":"{}"}}}}}}]}})",
-      arn, impl_->options.account));
+  out.try_emplace("Policy", DefaultPolicy(arn, impl_->options.account));
   out.try_emplace("EffectiveDeliveryPolicy",
                   R"({"http":{"defaultHealthyRetryPolicy":{"minDelayTarget":20,"maxDelayTarget":20,"numRetries":3,"numMaxDelayRetries":0,"numNoDelayRetries":0,"numMinDelayRetries":0,"backoffFunction":"linear"},"disableSubscriptionOverrides":false}})");
   int confirmed = 0, pending = 0;
@@ -623,11 +636,23 @@ std::string TopicService::Impl::Envelope(const json::object& d, const std::strin
     }
   }
   e["Timestamp"] = IsoTime(t);
-  e["SignatureVersion"] = "1";
-  // Not signed by an AWS certificate: the signature is a digest of the
-  // message, so receivers that verify SNS signatures must be told to skip it.
-  e["Signature"] = common::Base64Encode(common::Digest(common::ChecksumAlgorithm::kSha256, json::serialize(e)));
-  e["SigningCertURL"] = fmt::format("{}/_stratus/sns-signing-cert.pem", options.public_url);
+  if (signer) {
+    // Signed as AWS signs: the topic's SignatureVersion (1 = SHA1withRSA,
+    // 2 = SHA256withRSA) over the canonical string; the certificate is at
+    // the SigningCertURL.
+    std::string version = "1";
+    {
+      std::lock_guard lock(mu);
+      if (auto it = topics.find(NameOf(str("topic"))); it != topics.end()) {
+        if (auto v = it->second.attributes.find("SignatureVersion"); v != it->second.attributes.end()) {
+          version = v->second;
+        }
+      }
+    }
+    e["SignatureVersion"] = version == "2" ? "2" : "1";
+    e["Signature"] = signer->Sign(SnsSigner::CanonicalString(e), version);
+    e["SigningCertURL"] = fmt::format("{}/_stratus/sns-signing-cert.pem", options.public_url);
+  }
   return json::serialize(e);
 }
 
@@ -769,6 +794,76 @@ Outbox::Verdict TopicService::Impl::Deliver(std::string_view key, std::string_vi
     if (!targets->Deliver(dlq->as_string(), d).ok()) return Outbox::Verdict::kRetry;
   }
   return Outbox::Verdict::kGiveUp;
+}
+
+const std::string& TopicService::SigningCertificate() const {
+  static const std::string kNone;
+  return impl_->signer ? impl_->signer->certificate_pem() : kNone;
+}
+
+// --- Permissions -------------------------------------------------------------------
+
+namespace {
+
+// The statements of `policy` (a JSON policy document), or kInvalidArgument.
+Result<json::object> PolicyDocument(const std::string& policy) {
+  boost::system::error_code ec;
+  json::value v = json::parse(policy, ec);
+  if (ec || !v.is_object()) return Invalid("Policy: the topic's policy is not a JSON object");
+  json::object doc = std::move(v.as_object());
+  if (!doc.contains("Statement") || !doc["Statement"].is_array()) doc["Statement"] = json::array{};
+  return doc;
+}
+
+}  // namespace
+
+Status TopicService::AddPermission(std::string_view arn, std::string_view label,
+                                   const std::vector<std::string>& accounts, const std::vector<std::string>& actions) {
+  std::lock_guard lock(impl_->mu);
+  auto it = impl_->topics.find(impl_->NameOf(arn));
+  if (it == impl_->topics.end()) return NotFound("Topic does not exist");
+  TopicRecord t = it->second;
+  auto current = t.attributes.find("Policy");
+  auto doc = PolicyDocument(current != t.attributes.end() ? current->second : DefaultPolicy(arn, impl_->options.account));
+  if (!doc.ok()) return doc.status();
+  json::array& statements = (*doc)["Statement"].as_array();
+  for (const auto& s : statements) {
+    if (s.is_object() && s.as_object().contains("Sid") && s.as_object().at("Sid") == json::value(label)) {
+      return Invalid("Statement already exists");
+    }
+  }
+  json::array principals, verbs;
+  for (const auto& a : accounts) principals.emplace_back(fmt::format("arn:aws:iam::{}:root", a));
+  for (const auto& a : actions) verbs.emplace_back(a == "*" ? std::string("SNS:*") : "SNS:" + a);
+  statements.push_back(json::object{{"Sid", label},
+                                    {"Effect", "Allow"},
+                                    {"Principal", json::object{{"AWS", principals.size() == 1 ? principals[0] : json::value(principals)}}},
+                                    {"Action", verbs.size() == 1 ? verbs[0] : json::value(verbs)},
+                                    {"Resource", arn}});
+  t.attributes["Policy"] = json::serialize(*doc);
+  STRATUS_RETURN_IF_ERROR(impl_->StoreTopic(t));
+  it->second = std::move(t);
+  return Status::Ok();
+}
+
+Status TopicService::RemovePermission(std::string_view arn, std::string_view label) {
+  std::lock_guard lock(impl_->mu);
+  auto it = impl_->topics.find(impl_->NameOf(arn));
+  if (it == impl_->topics.end()) return NotFound("Topic does not exist");
+  TopicRecord t = it->second;
+  auto current = t.attributes.find("Policy");
+  auto doc = PolicyDocument(current != t.attributes.end() ? current->second : DefaultPolicy(arn, impl_->options.account));
+  if (!doc.ok()) return doc.status();
+  json::array& statements = (*doc)["Statement"].as_array();
+  auto removed = std::remove_if(statements.begin(), statements.end(), [&](const json::value& s) {
+    return s.is_object() && s.as_object().contains("Sid") && s.as_object().at("Sid") == json::value(label);
+  });
+  if (removed == statements.end()) return Status::Ok();  // no such statement: nothing to do
+  statements.erase(removed, statements.end());
+  t.attributes["Policy"] = json::serialize(*doc);
+  STRATUS_RETURN_IF_ERROR(impl_->StoreTopic(t));
+  it->second = std::move(t);
+  return Status::Ok();
 }
 
 }  // namespace service::topics

@@ -82,6 +82,9 @@ struct TopicServiceOptions {
   std::string email_from = "no-reply@sns.stratus.local";
   // The base URL of this region's endpoint, for SubscribeURL/UnsubscribeURL.
   std::string public_url = "http://127.0.0.1";
+  // Where the key that signs deliveries is kept (signing.h); "" = deliveries
+  // are not signed (Signature and SigningCertURL left out).
+  std::filesystem::path signing_dir;
   int delivery_threads = 2;
   std::function<std::chrono::system_clock::time_point()> clock = std::chrono::system_clock::now;
 };
@@ -107,6 +110,12 @@ class TopicService {
   Status SetTopicAttribute(std::string_view arn, std::string_view name, std::string_view value);
   Status TagResource(std::string_view arn, const std::map<std::string, std::string>& tags);
   Status UntagResource(std::string_view arn, const std::vector<std::string>& keys);
+  // A statement labelled `label` in the topic's access policy, allowing the
+  // accounts the actions (SNS:<action>); InvalidParameter if the label exists.
+  Status AddPermission(std::string_view arn, std::string_view label, const std::vector<std::string>& accounts,
+                       const std::vector<std::string>& actions);
+  // Removes the statement labelled `label` (none: nothing to do).
+  Status RemovePermission(std::string_view arn, std::string_view label);
   Result<std::map<std::string, std::string>> ListTags(std::string_view arn) const;
 
   // Returns the subscription ARN, or "pending confirmation" for protocols
@@ -126,6 +135,9 @@ class TopicService {
     std::string sequence_number;
   };
   Result<std::vector<Result<Published>>> Publish(std::vector<PublishRequest> messages);
+
+  // The PEM certificate of the key that signs deliveries ("" when unsigned).
+  const std::string& SigningCertificate() const;
 
   struct Impl;
 

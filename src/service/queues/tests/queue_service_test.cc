@@ -218,6 +218,37 @@ TEST_F(QueueServiceTest, FifoOrderPerGroupAndDeduplication) {
   EXPECT_NE(fresh.message_id, a1.message_id);
 }
 
+// Verifies ReceiveRequestAttemptId: a retried FIFO receive gets the same
+// messages and receipt handles (receive count unchanged) until one of them
+// is deleted, and a new attempt id gets new messages.
+TEST_F(QueueServiceTest, FifoReceiveAttemptsAreRepeatable) {
+  ASSERT_TRUE(service_->CreateQueue("r.fifo", {{"FifoQueue", "true"}}, {}).ok());
+  Send("r.fifo", "a1", "A", "1");
+  Send("r.fifo", "b1", "B", "2");
+  ReceiveOptions o;
+  o.max_messages = 1;
+  o.attempt_id = "attempt-1";
+  auto first = service_->Receive("r.fifo", o);
+  ASSERT_TRUE(first.ok());
+  ASSERT_EQ(first->size(), 1u);
+  auto retried = service_->Receive("r.fifo", o);
+  ASSERT_TRUE(retried.ok());
+  ASSERT_EQ(retried->size(), 1u);
+  EXPECT_EQ((*retried)[0].receipt_handle, (*first)[0].receipt_handle);
+  EXPECT_EQ((*retried)[0].system.at("ApproximateReceiveCount"), "1");
+  o.attempt_id = "attempt-2";
+  auto other = service_->Receive("r.fifo", o);
+  ASSERT_TRUE(other.ok());
+  ASSERT_EQ(other->size(), 1u);
+  EXPECT_NE((*other)[0].body, (*first)[0].body);
+  // Deleted: the first attempt is no longer repeatable; nothing else is ready.
+  ASSERT_TRUE(service_->Delete("r.fifo", {(*first)[0].receipt_handle}).value()[0].ok());
+  o.attempt_id = "attempt-1";
+  auto after = service_->Receive("r.fifo", o);
+  ASSERT_TRUE(after.ok());
+  EXPECT_TRUE(after->empty());
+}
+
 TEST_F(QueueServiceTest, DelayRetentionAndPurge) {
   ASSERT_TRUE(service_->CreateQueue("q", {{"DelaySeconds", "10"}, {"MessageRetentionPeriod", "60"}}, {}).ok());
   Send("q", "late");
