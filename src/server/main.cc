@@ -59,6 +59,7 @@ std::optional<fs::path> FindDefaultConfig() {
 }
 
 int Serve(const std::string& config_flag, const std::string& data_flag) {
+  server::Stack::BlockStopSignals();  // before the first thread (the logger's) starts
   std::optional<fs::path> config_path;
   if (!config_flag.empty()) {
     config_path = config_flag;

@@ -102,7 +102,22 @@ Stack::Stack(common::Config config)
 
 Stack::~Stack() = default;
 
+namespace {
+
+void MaskStopSignals(int how) {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  pthread_sigmask(how, &set, nullptr);
+}
+
+}  // namespace
+
+void Stack::BlockStopSignals() { MaskStopSignals(SIG_BLOCK); }
+
 Result<std::unique_ptr<Stack>> Stack::Open(common::Config config) {
+  BlockStopSignals();
   std::unique_ptr<Stack> stack(new Stack(std::move(config)));
   auto admin = ResolveAdminCredentials(stack->config_);
   if (!admin.ok()) return admin.status();
@@ -206,6 +221,8 @@ int Stack::Run(const std::function<void(const Stack&)>& on_ready) {
           boost::asio::detached);
     }
   });
+  // Handled from here on (a signal that came during Open is delivered now).
+  MaskStopSignals(SIG_UNBLOCK);
   for (auto& region : regions_) {
     if (auto st = region->Start(); !st.ok()) {
       log->error("{}", st.message());

@@ -21,6 +21,12 @@ namespace server {
 
 class Stack {
  public:
+  // SIGINT and SIGTERM stay blocked until Run handles them, so a stop asked
+  // for while the process starts waits for Run and ends cleanly. Call before
+  // any thread starts (threads inherit the mask; one that does not block them
+  // would take them, and die); Open calls it too.
+  static void BlockStopSignals();
+
   // Resolves the admin credentials (generating and storing a secret at first
   // start when the config gives none), then opens every region. Errors name
   // the region or file concerned.

@@ -12,7 +12,7 @@ import subprocess
 import pytest
 
 from clients import aws_clis
-from conftest import ROOT, BINARY, Stratus, wait_for
+from conftest import ROOT, BINARY, Stratus, metric, wait_for
 
 PRIMARY, REPLICA = "ap-south-1", "ap-southeast-1"
 ACCOUNT = "000000000000"
@@ -117,6 +117,12 @@ def test_seed001_verifying_a_successful_backup(stack, aws_env, tmp_path, generat
     source = aws(stack, aws_env, cli, PRIMARY, "s3api", "head-object", "--bucket", "documents",
                  "--key", "contracts/contract.pdf")
     assert source["ReplicationStatus"] == "COMPLETED"
+    # The function's and its mapping's metrics.
+    m = stack.metrics(PRIMARY)
+    assert metric(m, "stratus_function_invocations_total", function="checksum-validator") >= 1
+    assert metric(m, "stratus_function_sqs_messages_total", function="checksum-validator",
+                  queue="validation-queue") >= 1
+    assert metric(m, "stratus_function_duration_seconds_count", function="checksum-validator") >= 1
 
 
 def test_seed001_testing_the_failure_and_alerting_path(stack, aws_env):
