@@ -131,35 +131,32 @@ int ReplicationStatus(const std::string& config_flag, const std::string& region,
   return server::PrintReplicationStatus(targets, bucket);
 }
 
-int Logs(const std::string& config_flag, const std::string& data_flag, const std::string& function,
-         const std::string& region, bool follow, int tail) {
+// The config named by --config (else the default stack's) with --data applied;
+// nullopt after printing why, for exit code 2.
+std::optional<common::Config> LoadForCommand(const std::string& config_flag, const std::string& data_flag) {
   std::optional<fs::path> config_path =
       config_flag.empty() ? FindDefaultConfig() : std::optional<fs::path>(config_flag);
   if (!config_path) {
     std::cerr << "stratus: no --config given and config/stratus.toml was not found\n";
-    return 2;
+    return std::nullopt;
   }
   auto config = common::LoadConfig(*config_path, data_flag.empty() ? std::nullopt : std::optional<fs::path>(data_flag));
   if (!config.ok()) {
     std::cerr << "stratus: " << config.status().message() << "\n";
-    return 2;
+    return std::nullopt;
   }
-  return server::PrintFunctionLogs(*config, function, region, follow, tail);
+  return std::move(config).value();
+}
+
+int Logs(const std::string& config_flag, const std::string& data_flag, const std::string& function,
+         const std::string& region, bool follow, int tail) {
+  auto config = LoadForCommand(config_flag, data_flag);
+  return config ? server::PrintFunctionLogs(*config, function, region, follow, tail) : 2;
 }
 
 int Demo(const std::string& config_flag, const std::string& data_flag) {
-  std::optional<fs::path> config_path =
-      config_flag.empty() ? FindDefaultConfig() : std::optional<fs::path>(config_flag);
-  if (!config_path) {
-    std::cerr << "stratus: no --config given and config/stratus.toml was not found\n";
-    return 2;
-  }
-  auto config = common::LoadConfig(*config_path, data_flag.empty() ? std::nullopt : std::optional<fs::path>(data_flag));
-  if (!config.ok()) {
-    std::cerr << "stratus: " << config.status().message() << "\n";
-    return 2;
-  }
-  return server::RunDemo(*config);
+  auto config = LoadForCommand(config_flag, data_flag);
+  return config ? server::RunDemo(*config) : 2;
 }
 
 }  // namespace

@@ -7,7 +7,9 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <fstream>
+#include <functional>
 #include <mutex>
 
 #include <boost/json.hpp>
@@ -176,6 +178,7 @@ struct TopicService::Impl {
   Status DeliverOne(const json::object& d);
   Status WriteMail(const std::string& to, const std::string& subject, const std::string& body);
   std::string Envelope(const json::object& d, const std::string& type) const;
+  Status EditPolicy(std::string_view arn, const std::function<Result<bool>(json::array&)>& edit);
   void Queue(storage::WriteBatch& batch, std::vector<std::string>& keys, json::object d) {
     std::string key = fmt::format("{}{:016x}", kOutbox, NextSeq());
     d["v"] = kFormat;
@@ -817,53 +820,55 @@ Result<json::object> PolicyDocument(const std::string& policy) {
 
 }  // namespace
 
-Status TopicService::AddPermission(std::string_view arn, std::string_view label,
-                                   const std::vector<std::string>& accounts, const std::vector<std::string>& actions) {
-  std::lock_guard lock(impl_->mu);
-  auto it = impl_->topics.find(impl_->NameOf(arn));
-  if (it == impl_->topics.end()) return NotFound("Topic does not exist");
+// Runs `edit` on the statements of the topic's access policy under the lock,
+// and stores the policy when it says it changed something.
+Status TopicService::Impl::EditPolicy(std::string_view arn, const std::function<Result<bool>(json::array&)>& edit) {
+  std::lock_guard lock(mu);
+  auto it = topics.find(NameOf(arn));
+  if (it == topics.end()) return NotFound("Topic does not exist");
   TopicRecord t = it->second;
   auto current = t.attributes.find("Policy");
-  auto doc = PolicyDocument(current != t.attributes.end() ? current->second : DefaultPolicy(arn, impl_->options.account));
+  auto doc = PolicyDocument(current != t.attributes.end() ? current->second : DefaultPolicy(arn, options.account));
   if (!doc.ok()) return doc.status();
-  json::array& statements = (*doc)["Statement"].as_array();
-  for (const auto& s : statements) {
-    if (s.is_object() && s.as_object().contains("Sid") && s.as_object().at("Sid") == json::value(label)) {
-      return Invalid("Statement already exists");
-    }
-  }
-  json::array principals, verbs;
-  for (const auto& a : accounts) principals.emplace_back(fmt::format("arn:aws:iam::{}:root", a));
-  for (const auto& a : actions) verbs.emplace_back(a == "*" ? std::string("SNS:*") : "SNS:" + a);
-  statements.push_back(json::object{{"Sid", label},
-                                    {"Effect", "Allow"},
-                                    {"Principal", json::object{{"AWS", principals.size() == 1 ? principals[0] : json::value(principals)}}},
-                                    {"Action", verbs.size() == 1 ? verbs[0] : json::value(verbs)},
-                                    {"Resource", arn}});
+  auto changed = edit((*doc)["Statement"].as_array());
+  if (!changed.ok()) return changed.status();
+  if (!*changed) return Status::Ok();
   t.attributes["Policy"] = json::serialize(*doc);
-  STRATUS_RETURN_IF_ERROR(impl_->StoreTopic(t));
+  STRATUS_RETURN_IF_ERROR(StoreTopic(t));
   it->second = std::move(t);
   return Status::Ok();
 }
 
-Status TopicService::RemovePermission(std::string_view arn, std::string_view label) {
-  std::lock_guard lock(impl_->mu);
-  auto it = impl_->topics.find(impl_->NameOf(arn));
-  if (it == impl_->topics.end()) return NotFound("Topic does not exist");
-  TopicRecord t = it->second;
-  auto current = t.attributes.find("Policy");
-  auto doc = PolicyDocument(current != t.attributes.end() ? current->second : DefaultPolicy(arn, impl_->options.account));
-  if (!doc.ok()) return doc.status();
-  json::array& statements = (*doc)["Statement"].as_array();
-  auto removed = std::remove_if(statements.begin(), statements.end(), [&](const json::value& s) {
-    return s.is_object() && s.as_object().contains("Sid") && s.as_object().at("Sid") == json::value(label);
+Status TopicService::AddPermission(std::string_view arn, std::string_view label,
+                                   const std::vector<std::string>& accounts, const std::vector<std::string>& actions) {
+  return impl_->EditPolicy(arn, [&](json::array& statements) -> Result<bool> {
+    for (const auto& s : statements) {
+      if (s.is_object() && s.as_object().contains("Sid") && s.as_object().at("Sid") == json::value(label)) {
+        return Invalid("Statement already exists");
+      }
+    }
+    json::array principals, verbs;
+    for (const auto& a : accounts) principals.emplace_back(fmt::format("arn:aws:iam::{}:root", a));
+    for (const auto& a : actions) verbs.emplace_back(a == "*" ? std::string("SNS:*") : "SNS:" + a);
+    statements.push_back(
+        json::object{{"Sid", label},
+                     {"Effect", "Allow"},
+                     {"Principal", json::object{{"AWS", principals.size() == 1 ? principals[0] : json::value(principals)}}},
+                     {"Action", verbs.size() == 1 ? verbs[0] : json::value(verbs)},
+                     {"Resource", arn}});
+    return true;
   });
-  if (removed == statements.end()) return Status::Ok();  // no such statement: nothing to do
-  statements.erase(removed, statements.end());
-  t.attributes["Policy"] = json::serialize(*doc);
-  STRATUS_RETURN_IF_ERROR(impl_->StoreTopic(t));
-  it->second = std::move(t);
-  return Status::Ok();
+}
+
+Status TopicService::RemovePermission(std::string_view arn, std::string_view label) {
+  return impl_->EditPolicy(arn, [&](json::array& statements) -> Result<bool> {
+    auto removed = std::remove_if(statements.begin(), statements.end(), [&](const json::value& s) {
+      return s.is_object() && s.as_object().contains("Sid") && s.as_object().at("Sid") == json::value(label);
+    });
+    if (removed == statements.end()) return false;  // no such statement: nothing to do
+    statements.erase(removed, statements.end());
+    return true;
+  });
 }
 
 }  // namespace service::topics
